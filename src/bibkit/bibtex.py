@@ -1,0 +1,238 @@
+"""Records to BibTeX (written through bibtexparser v2), and old output read back for keys.
+
+The entry type follows from what the item is and where it appeared:
+
+==========================  ==============================  =========================
+item                        BibTeX                          BibLaTeX equivalent
+==========================  ==============================  =========================
+conference/workshop paper   @inproceedings + booktitle      same
+journal paper               @article + journal              same
+arXiv/CoRR-only preprint    @misc + eprint/archivePrefix    @online, eprinttype=arxiv
+blog post, web article      @misc + howpublished + url      @online
+repository                  @misc + howpublished + url      @software
+book / slides / report      @book / @misc / @techreport     same
+==========================  ==============================  =========================
+
+Field order, brace rules and the key pattern are data here, not scattered in code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import bibtexparser
+from bibtexparser import Library
+from bibtexparser.model import Entry, Field
+
+from .identity import tokens_from_fields
+from .model import Kind, Person, Record, VenueKind
+from .normalize.latex import escape, to_ascii, to_text
+from .normalize.names import format_person, has_cjk
+from .normalize.titles import protect_title
+
+FIELD_ORDER = (
+    "author", "title", "shorttitle", "booktitle", "journal", "institution", "volume", "number",
+    "pages", "year", "month", "publisher", "howpublished", "type", "eprint", "archiveprefix",
+    "primaryclass", "doi", "url", "note", "keywords", "code", "links", "annote",
+)
+# Values written as-is: links and identifiers are not LaTeX text.
+VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "code", "links", "month"})
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+@dataclass(frozen=True)
+class WriteOptions:
+    ascii: bool = False  # LaTeX-encode non-ASCII characters for classic BibTeX
+    short_venues: bool = False  # "NAACL 2019" instead of the official proceedings name
+    scholar_arxiv: bool = False  # arXiv preprints as @article{journal = {arXiv preprint arXiv:...}}
+
+
+def format_authors(authors: tuple[Person, ...], others: bool) -> str:
+    names = []
+    for person in authors:
+        text = escape(format_person(person))
+        names.append(f"{{{text}}}" if person.literal else text)
+    if others:
+        names.append("others")
+    return " and ".join(names)
+
+
+def keyword_part(heading: str) -> str:
+    """A heading as one level of a keyword path: ',' separates keywords and '/' levels, so a
+    heading's own comma becomes ';' and its own slash the full-width '／'."""
+    return heading.replace(",", ";").replace("/", "\uff0f")
+
+
+def keywords_of(categories: tuple[tuple[str, ...], ...]) -> str:
+    """Heading paths as comma-separated keywords, levels joined by '/'."""
+    paths = ["/".join(keyword_part(part) for part in path) for path in categories if path]
+    return ", ".join(dict.fromkeys(paths))
+
+
+def _venue_name(record: Record, options: WriteOptions) -> str:
+    venue = record.venue
+    assert venue is not None
+    if options.short_venues:
+        return f"{venue.acronym} {record.year}" if record.year else venue.acronym
+    return venue.name
+
+
+def entry_type_and_fields(record: Record, options: WriteOptions = WriteOptions()) -> tuple[str, dict[str, str]]:
+    """The entry type and the field values (plain text; escaping happens in ``render_fields``)."""
+    fields: dict[str, str] = {}
+    venue = record.venue
+    arxiv = record.ids.arxiv
+    entry_type = "misc"
+    if record.kind == Kind.PAPER:
+        kind = venue.kind if venue else None
+        if kind in (VenueKind.CONFERENCE, VenueKind.WORKSHOP):
+            entry_type = "inproceedings"
+            fields["booktitle"] = _venue_name(record, options)
+            if venue and venue.publisher:
+                fields["publisher"] = venue.publisher
+        elif kind == VenueKind.JOURNAL:
+            entry_type = "article"
+            fields["journal"] = _venue_name(record, options)
+        elif kind == VenueKind.REPORT:
+            entry_type = "techreport"
+            fields["institution"] = venue.institution or venue.name if venue else ""
+            fields["type"] = venue.name if venue else ""
+        elif arxiv and options.scholar_arxiv:
+            entry_type = "article"
+            fields["journal"] = f"arXiv preprint arXiv:{arxiv}"
+        elif kind == VenueKind.OTHER and venue:
+            fields["howpublished"] = venue.name
+    elif record.kind == Kind.BOOK:
+        entry_type = "book"
+    elif record.kind == Kind.REPORT:
+        entry_type = "techreport"
+    elif record.kind == Kind.THESIS:
+        entry_type = "phdthesis"
+    elif record.kind == Kind.SLIDES:
+        fields["howpublished"] = "Slides" + (f", {venue.acronym}" if venue else "")
+    elif record.kind == Kind.REPOSITORY:
+        host = record.site or "GitHub"
+        fields["howpublished"] = f"{_site_name(host)} repository"
+    elif record.kind in (Kind.ARTICLE, Kind.WEBPAGE):
+        if record.site:
+            fields["howpublished"] = record.site
+    if record.authors or record.others:
+        fields["author"] = "\0authors"  # placeholder: authors are formatted, not escaped
+    fields["title"] = record.title
+    if record.nickname and record.nickname.lower() != record.title.lower():
+        fields["shorttitle"] = record.nickname
+    if record.year:
+        fields["year"] = str(record.year)
+    if record.month:
+        fields["month"] = MONTHS[record.month - 1]
+    if arxiv:
+        fields["eprint"] = arxiv
+        fields["archiveprefix"] = "arXiv"
+        if record.ids.arxiv_class:
+            fields["primaryclass"] = record.ids.arxiv_class
+    if record.ids.doi:
+        fields["doi"] = record.ids.doi
+    if record.url:
+        fields["url"] = record.url
+    if record.remark:
+        fields["note"] = record.remark
+    keywords = keywords_of(record.categories)
+    if keywords:
+        fields["keywords"] = keywords
+    if record.code:
+        fields["code"] = " ".join(record.code)
+    if record.links:
+        fields["links"] = " ; ".join(f"{link.label}: {link.url}" for link in record.links)
+    if record.notes:
+        fields["annote"] = "\n\n".join(record.notes)
+    return entry_type, fields
+
+
+def _site_name(host: str) -> str:
+    return {"github.com": "GitHub", "gitlab.com": "GitLab", "gitee.com": "Gitee",
+            "bitbucket.org": "Bitbucket"}.get(host, host)
+
+
+def render_fields(record: Record, options: WriteOptions = WriteOptions()) -> tuple[str, list[tuple[str, str]]]:
+    """Entry type and (field, LaTeX value) pairs in the fixed field order."""
+    entry_type, fields = entry_type_and_fields(record, options)
+    out = []
+    for name in FIELD_ORDER:
+        if name not in fields or fields[name] == "":
+            continue
+        value = fields[name]
+        if name == "author":
+            value = format_authors(record.authors, record.others)
+        elif name in ("title", "shorttitle"):
+            value = protect_title(value)
+        elif name == "links":
+            value = " ; ".join(f"{escape(link.label)}: {link.url}" for link in record.links)
+        elif name not in VERBATIM_FIELDS:
+            value = escape(value)
+        if options.ascii and name not in VERBATIM_FIELDS:
+            value = to_ascii(value)
+        out.append((name, value))
+    return entry_type, out
+
+
+def to_entry(record: Record, options: WriteOptions = WriteOptions()) -> Entry:
+    entry_type, pairs = render_fields(record, options)
+    fields = [Field(name, value if name == "month" else f"{{{value}}}") for name, value in pairs]
+    return Entry(entry_type, record.key, fields)
+
+
+def write_string(records: list[Record], options: WriteOptions = WriteOptions(), header: str = "") -> str:
+    """Deterministic BibTeX text for the records, in the order given."""
+    library = Library([to_entry(r, options) for r in records])
+    fmt = bibtexparser.BibtexFormat()
+    fmt.indent = "  "
+    fmt.value_column = "auto"
+    fmt.block_separator = "\n"
+    fmt.trailing_comma = True
+    body = bibtexparser.write_string(library, bibtex_format=fmt, unparse_stack=[])
+    return header + body
+
+
+def non_ascii_fields(records: list[Record], options: WriteOptions) -> list[tuple[Record, str]]:
+    """(record, field) pairs that keep characters with no LaTeX form (CJK) in ASCII mode."""
+    found = []
+    for record in records:
+        _, pairs = render_fields(record, options)
+        for name, value in pairs:
+            if not value.isascii() and name not in VERBATIM_FIELDS:
+                found.append((record, name))
+    return found
+
+
+def previous_keys(paths: list[Path]) -> tuple[dict[str, str], list[str]]:
+    """Identity token -> key for every entry in earlier output; and problems reading it."""
+    mapping: dict[str, str] = {}
+    problems: list[str] = []
+    for path in paths:
+        try:
+            library = bibtexparser.parse_string(path.read_text("utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(f"{path}: cannot read previous output: {exc}")
+            continue
+        for block in library.failed_blocks:
+            problems.append(f"{path}:{block.start_line + 1}: unparsable block in previous output kept out of key map")
+        for entry in library.entries:
+            fields = {f.key.lower(): str(f.value) for f in entry.fields}
+            title = to_text(fields.get("title", ""))
+            for token in tokens_from_fields(fields, title):
+                mapping.setdefault(token, entry.key)
+    return mapping, problems
+
+
+def contains_cjk(record: Record) -> bool:
+    return has_cjk(record.title) or any(has_cjk(n) for n in record.notes)
+
+
+_KEY_OK = re.compile(r"^[A-Za-z0-9_:\-./+]+$")
+
+
+def is_valid_key(key: str) -> bool:
+    """Characters BibTeX and biber both accept in a key, and no leading digit confusion."""
+    return bool(_KEY_OK.match(key))

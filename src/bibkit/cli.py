@@ -1,0 +1,75 @@
+"""bibkit's command line. Thin: parse options, call the pipeline, report, set the exit code."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .bibtex import WriteOptions
+from .config import Config, ConfigError, list_spec_for, load_config
+from .files import write_atomic
+from .pipeline import build as run_build
+from .report import as_json, as_text
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="bibkit")
+def main() -> None:
+    """Curated Markdown paper lists to clean, deduplicated BibTeX."""
+
+
+@main.command()
+@click.argument("lists", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Output directory (default: bib/ or the config's [output] dir).")
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Config file (default: ./bibkit.toml if present).")
+@click.option("--ascii", "ascii_", is_flag=True, help="LaTeX-encode non-ASCII characters for classic BibTeX.")
+@click.option("--short-venues", is_flag=True, help='Write "NAACL 2019" instead of official proceedings names.')
+@click.option("--scholar-arxiv", is_flag=True,
+              help="Write arXiv preprints as @article{journal = {arXiv preprint arXiv:ID}} for .bst files that ignore eprint.")
+@click.option("--dry-run", is_flag=True, help="Convert and report, but write nothing.")
+@click.option("--json", "as_json_", is_flag=True, help="Print a machine-readable JSON report.")
+@click.option("--strict", is_flag=True, help="Exit non-zero when any warning was reported.")
+def build(lists: tuple[Path, ...], out_dir: Path | None, config_path: Path | None, ascii_: bool,
+          short_venues: bool, scholar_arxiv: bool, dry_run: bool, as_json_: bool, strict: bool) -> None:
+    """Convert lists to BibTeX: one .bib per list and one combined bibliography.
+
+    With no LISTS, the lists named in bibkit.toml are read (or every lists/*.md).
+    Keys already written to the output directory are kept for the same works.
+    """
+    root = Path.cwd()
+    try:
+        config = load_config(root, config_path)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if lists:
+        config = Config(root=root, lists=tuple(list_spec_for(p) for p in lists),
+                        out_dir=config.out_dir, combined=config.combined)
+    if out_dir is not None:
+        config = Config(root=config.root, lists=config.lists, out_dir=out_dir, combined=config.combined)
+    if not config.lists:
+        raise click.ClickException("no lists to convert: name them, or add lists/*.md or a bibkit.toml")
+    options = WriteOptions(ascii=ascii_, short_venues=short_venues, scholar_arxiv=scholar_arxiv)
+    result = run_build(config, options)
+
+    written: dict[Path, bool] = {}
+    if not dry_run:
+        for path, text in result.outputs.items():
+            try:
+                written[path] = write_atomic(path, text)
+            except OSError as exc:
+                raise click.ClickException(f"cannot write {path}: {exc.strerror}") from exc
+    else:
+        written = {path: False for path in result.outputs}
+    click.echo(as_json(result, written, root) if as_json_ else as_text(result, written, root))
+    errors = [p for p in result.problems if p.severity == "error"]
+    if errors or (strict and result.problems):
+        sys.exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

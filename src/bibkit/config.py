@@ -1,0 +1,77 @@
+"""Project configuration: ``bibkit.toml`` names the lists and the outputs.
+
+    [output]
+    dir = "bib"
+    combined = "bibliography.bib"
+
+    [[lists]]
+    path = "lists/atpapers.md"
+    name = "ATPapers"
+    output = "atpapers.bib"
+
+With no config file, every ``lists/*.md`` is read and each list's output is named
+after its file.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CONFIG_NAME = "bibkit.toml"
+
+
+class ConfigError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    path: Path
+    name: str
+    output: str  # file name inside the output directory
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    lists: tuple[ListSpec, ...]
+    out_dir: Path
+    combined: str = "bibliography.bib"
+    options: dict = field(default_factory=dict)
+
+
+def list_spec_for(path: Path) -> ListSpec:
+    return ListSpec(path=path, name=path.stem, output=f"{path.stem}.bib")
+
+
+def load_config(root: Path, config_path: Path | None = None) -> Config:
+    path = config_path or root / CONFIG_NAME
+    if config_path is not None and not path.exists():
+        raise ConfigError(f"{path}: config file not found")
+    if not path.exists():
+        lists = tuple(list_spec_for(p) for p in sorted((root / "lists").glob("*.md")))
+        return Config(root=root, lists=lists, out_dir=root / "bib")
+    try:
+        raw = tomllib.loads(path.read_text("utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+    base = path.parent
+    output = raw.get("output", {})
+    specs = []
+    for i, item in enumerate(raw.get("lists", []), start=1):
+        if "path" not in item:
+            raise ConfigError(f"{path}: [[lists]] entry {i} has no 'path'")
+        list_path = base / item["path"]
+        stem = list_path.stem
+        specs.append(ListSpec(list_path, item.get("name", stem), item.get("output", f"{stem}.bib")))
+    if not specs:
+        specs = [list_spec_for(p) for p in sorted((base / "lists").glob("*.md"))]
+    return Config(
+        root=base,
+        lists=tuple(specs),
+        out_dir=base / output.get("dir", "bib"),
+        combined=output.get("combined", "bibliography.bib"),
+        options={k: v for k, v in output.items() if k not in ("dir", "combined")},
+    )

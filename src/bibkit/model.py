@@ -1,0 +1,157 @@
+"""The record types of the pipeline, defined once.
+
+Every stage takes and returns these frozen values; nobody passes records around
+as dicts.  Text fields hold plain Unicode (no LaTeX, no Markdown): escaping and
+brace protection happen only when BibTeX is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Kind(str, Enum):
+    """What an item of a list is; the BibTeX entry type follows from it and the venue."""
+
+    PAPER = "paper"
+    ARTICLE = "article"  # blog post, web article, WeChat/Zhihu post
+    REPOSITORY = "repository"
+    WEBPAGE = "webpage"
+    BOOK = "book"
+    SLIDES = "slides"
+    REPORT = "report"
+    THESIS = "thesis"
+
+
+class VenueKind(str, Enum):
+    CONFERENCE = "conference"
+    WORKSHOP = "workshop"
+    JOURNAL = "journal"
+    PREPRINT = "preprint"
+    REPORT = "report"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, order=True)
+class Source:
+    """Where an item was listed: list file, 1-based line, and the list's name."""
+
+    file: str
+    line: int
+    list_name: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Bad input is data: a reader or stage reports it and goes on."""
+
+    source: Source
+    kind: str  # short machine-readable kind, e.g. "unparsable-line"
+    message: str
+    severity: str = "warning"  # "warning" | "error"
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.severity}: {self.message} [{self.kind}]"
+
+
+@dataclass(frozen=True)
+class Person:
+    """A name in BibTeX's four parts, or a literal (organisation, CJK name, handle)."""
+
+    last: str
+    first: str = ""
+    von: str = ""
+    jr: str = ""
+    literal: bool = False
+
+    @property
+    def family(self) -> str:
+        """The family name as a key generator uses it (particles excluded)."""
+        return self.last
+
+
+@dataclass(frozen=True)
+class Venue:
+    """A canonical venue: the acronym users type and the official long name."""
+
+    acronym: str
+    name: str
+    kind: VenueKind
+    year: int | None = None
+    publisher: str = ""
+    institution: str = ""
+
+
+@dataclass(frozen=True)
+class Identifiers:
+    arxiv: str | None = None  # without version: 1706.03762 or cs/0102003
+    arxiv_class: str | None = None  # primary class, only when the input names it
+    acl: str | None = None  # P19-1423 or 2020.acl-main.419
+    openreview: str | None = None
+    doi: str | None = None  # lower-case, no resolver prefix
+    pmlr: str | None = None  # v97/song19d
+
+    def as_pairs(self) -> list[tuple[str, str]]:
+        """(scheme, value) pairs that identify the work, for deduplication and key stability."""
+        pairs = []
+        if self.arxiv:
+            pairs.append(("arxiv", self.arxiv.lower()))
+        if self.acl:
+            pairs.append(("acl", self.acl.lower()))
+        if self.openreview:
+            pairs.append(("openreview", self.openreview))
+        if self.doi:
+            pairs.append(("doi", self.doi.lower()))
+        if self.pmlr:
+            pairs.append(("pmlr", self.pmlr.lower()))
+        return pairs
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str  # as the list wrote it: "code", "pt code", "blog", "中文翻译"
+    url: str
+
+
+@dataclass(frozen=True)
+class Record:
+    """One item of a list: a paper, article, repository, book..."""
+
+    kind: Kind
+    title: str
+    sources: tuple[Source, ...]  # every place it was listed; categories[i] is the path at sources[i]
+    authors: tuple[Person, ...] = ()
+    others: bool = False  # "et al." in the list: written as "and others"
+    year: int | None = None
+    month: int | None = None
+    venue_text: str = ""  # the venue as the list wrote it, e.g. "NeuIPS 2019"
+    venue: Venue | None = None  # filled by normalization
+    remark: str = ""  # words beside the venue ("Best Paper"), written as BibTeX's note
+    ids: Identifiers = field(default_factory=Identifiers)
+    url: str = ""  # the main link: the paper, the post, the repository
+    code: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()
+    nickname: str = ""  # the model name the list gives, e.g. "ELMo"
+    site: str = ""  # for articles/webpages: where it is published (Zhihu, WeChat...)
+    categories: tuple[tuple[str, ...], ...] = ()  # heading path at each source
+    notes: tuple[str, ...] = ()  # the curator's notes, kept as annote
+    key: str = ""  # citation key, assigned by keys.assign_keys
+    aliases: tuple[str, ...] = ()  # keys of merged-away duplicates
+
+    @property
+    def source(self) -> Source:
+        """The first place the item was listed."""
+        return self.sources[0]
+
+
+@dataclass(frozen=True)
+class Merge:
+    """Two or more records found to be the same work, and why."""
+
+    key: str
+    reason: str  # e.g. "arxiv:1912.07840" or "url:https://..."
+    sources: tuple[Source, ...]

@@ -1,0 +1,84 @@
+"""LaTeX-safe field values, and the way back to plain text.
+
+UTF-8 output escapes only the ten characters LaTeX treats specially.  ASCII output
+(for classic BibTeX) additionally encodes accents through pylatexenc, braced as
+``{\\"u}`` so they survive BibTeX's case changes.  Characters with no LaTeX form
+(CJK) are kept and reported by the caller.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+
+from pylatexenc import latex2text, latexwalker
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec
+from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_SPECIALS_RE = re.compile("|".join(re.escape(c) for c in _SPECIALS))
+
+
+def escape(text: str) -> str:
+    """Escape LaTeX's special characters; everything else stays as it is."""
+    return _SPECIALS_RE.sub(lambda m: _SPECIALS[m.group(0)], text)
+
+
+@lru_cache(maxsize=1)
+def _ascii_encoder() -> UnicodeToLatexEncoder:
+    # pylatexenc logs every character it cannot encode (CJK); the writer reports those itself.
+    logging.getLogger("pylatexenc.latexencode").setLevel(logging.ERROR)
+    return UnicodeToLatexEncoder(
+        non_ascii_only=True,
+        replacement_latex_protection="braces-all",
+        unknown_char_policy="keep",
+    )
+
+
+def to_ascii(latex: str) -> str:
+    """Encode the non-ASCII characters of an already escaped value as LaTeX macros."""
+    if latex.isascii():
+        return latex
+    return _ascii_encoder().unicode_to_latex(latex)
+
+
+# "--", "``" and "~" ligatures are left as typed: bibkit never writes them for anything but
+# themselves, so reading them back as dashes or quotes would break the round trip.
+_LIGATURES = ["nonascii-specials"]
+
+
+@lru_cache(maxsize=1)
+def _decoder() -> tuple[LatexNodes2Text, object]:
+    text_db = latex2text.get_default_latex_context_db().filter_context(
+        exclude_categories=_LIGATURES
+    )
+    text_db.add_context_category(
+        "bibkit", macros=[MacroTextSpec("textasciicircum", "^")], prepend=True
+    )
+    walker_db = latexwalker.get_default_latex_context_db().filter_context(
+        exclude_categories=_LIGATURES
+    )
+    converter = LatexNodes2Text(
+        latex_context=text_db, math_mode="verbatim", strict_latex_spaces=True
+    )
+    return converter, walker_db
+
+
+def to_text(latex: str) -> str:
+    """LaTeX value back to plain Unicode: braces dropped, escapes and accents decoded."""
+    converter, walker_db = _decoder()
+    walker = latexwalker.LatexWalker(latex, latex_context=walker_db, tolerant_parsing=True)
+    nodes, _, _ = walker.get_latex_nodes()
+    return converter.nodelist_to_text(nodes)

@@ -1,0 +1,66 @@
+"""The normalization stage: venue text to a canonical venue, years, canonical links."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .. import ids
+from ..model import Kind, Problem, Record, Venue, VenueKind
+from .venues import parse_venue
+
+
+def normalize_record(record: Record) -> tuple[Record, list[Problem]]:
+    """Pure: the same record in canonical form, and what was questionable about it."""
+    problems: list[Problem] = []
+    src = record.source
+
+    def warn(kind: str, message: str) -> None:
+        problems.append(Problem(src, kind, message))
+
+    venue = record.venue
+    year = record.year
+    remark = record.remark
+    if record.venue_text and venue is None:
+        parsed = parse_venue(record.venue_text)
+        if parsed.typo:
+            warn("venue-typo", f"venue {parsed.typo!r} read as {parsed.venue.acronym if parsed.venue else '?'}")
+        if parsed.unknown:
+            warn("unknown-venue", f"venue {parsed.unknown!r} is not in the venue table; kept as written")
+            venue = Venue(acronym=parsed.unknown, name=parsed.unknown, kind=VenueKind.OTHER, year=parsed.year)
+        else:
+            venue = parsed.venue
+        year = year or parsed.year
+        qualifier = parsed.qualifier.strip()
+        if qualifier.lower().endswith(" of"):
+            qualifier = qualifier[:-3]
+        remark = remark or qualifier
+
+    arxiv = record.ids.arxiv
+    month = record.month
+    if arxiv and (venue is None or venue.kind == VenueKind.PREPRINT):
+        # An arXiv-only paper is dated by its first version (the id's YYMM), not the list's year.
+        first_year = ids.arxiv_year(arxiv)
+        if year and first_year and year != first_year:
+            warn("arxiv-year", f"listed as {year} but arXiv:{arxiv} was first posted in {first_year}")
+        year = first_year or year
+        month = month or ids.arxiv_month(arxiv)
+    if record.kind == Kind.PAPER and venue is not None and venue.kind == VenueKind.PREPRINT and not arxiv:
+        warn("preprint-without-arxiv", "listed as CoRR/arXiv but no arXiv link is given")
+
+    url = canonical_url(record)
+    return (
+        replace(record, venue=venue, year=year, month=month, remark=remark, url=url),
+        problems,
+    )
+
+
+def canonical_url(record: Record) -> str:
+    """The stable form of the main link for identifier-bearing papers; others as written."""
+    i = record.ids
+    if i.arxiv and (not record.url or ids.identifiers_from_url(record.url).arxiv):
+        return ids.arxiv_abs_url(i.arxiv)
+    if i.acl and ids.identifiers_from_url(record.url).acl:
+        return f"https://aclanthology.org/{i.acl}"
+    if i.openreview and ids.identifiers_from_url(record.url).openreview:
+        return f"https://openreview.net/forum?id={i.openreview}"
+    return record.url

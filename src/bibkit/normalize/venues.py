@@ -1,0 +1,188 @@
+"""Venue strings as lists write them ("NeuIPS 2019", "SustaiNLP 2020 at EMNLP 2020",
+"Invited Review of Science China Technological Sciences 2020") to canonical venues.
+
+The knowledge lives in ``data/venues.toml``; this module only reads it.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from ..model import Venue, VenueKind
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+@dataclass(frozen=True)
+class VenueSpec:
+    acronym: str
+    kind: VenueKind
+    name: str
+    ordinal_base: int | None
+    years: dict[int, str]
+    publisher: str
+    institution: str
+
+    def long_name(self, year: int | None) -> str:
+        if year is not None and year in self.years:
+            return self.years[year]
+        template = self.name
+        needs_year = any(f in template for f in ("{year}", "{ordinal}", "{number}"))
+        if needs_year and year is None:
+            # Without a year the ordinal is unknown: fall back to the plain name.
+            template = re.sub(r"\s*\{(?:ordinal|number|year)\}\s*", " ", template).strip()
+            return template.replace("Proceedings of the  ", "Proceedings of the ")
+        number = (year - self.ordinal_base) if (year and self.ordinal_base) else None
+        if number is not None and number > 0:
+            template = template.replace("{ordinal}", ordinal(number)).replace("{number}", str(number))
+        else:
+            template = template.replace(" {ordinal}", "").replace("{ordinal} ", "")
+            template = template.replace(" {number}", "")
+        return template.replace("{year}", str(year))
+
+
+@dataclass(frozen=True)
+class VenueTable:
+    specs: dict[str, VenueSpec]  # by acronym
+    aliases: dict[str, str]  # normalised spelling -> acronym
+    typos: dict[str, str]  # normalised typo -> acronym
+    max_words: int
+
+
+def ordinal(n: int) -> str:
+    if 10 <= n % 100 <= 20:
+        suffix = "th"
+    else:
+        suffix = {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+@lru_cache(maxsize=1)
+def load_table() -> VenueTable:
+    raw = tomllib.loads(resources.files("bibkit.data").joinpath("venues.toml").read_text("utf-8"))
+    specs: dict[str, VenueSpec] = {}
+    aliases: dict[str, str] = {}
+    typos: dict[str, str] = {}
+    max_words = 1
+    for acronym, entry in raw["venues"].items():
+        specs[acronym] = VenueSpec(
+            acronym=acronym,
+            kind=VenueKind(entry["kind"]),
+            name=entry["name"],
+            ordinal_base=entry.get("ordinal_base"),
+            years={int(y): n for y, n in entry.get("years", {}).items()},
+            publisher=entry.get("publisher", ""),
+            institution=entry.get("institution", ""),
+        )
+        for spelling in [acronym, *entry.get("aliases", [])]:
+            aliases[_norm(spelling)] = acronym
+            max_words = max(max_words, len(spelling.split()))
+        for spelling in entry.get("typos", []):
+            typos[_norm(spelling)] = acronym
+    return VenueTable(specs, aliases, typos, max_words)
+
+
+@dataclass(frozen=True)
+class ParsedVenue:
+    venue: Venue | None
+    year: int | None
+    qualifier: str  # words beside the venue: "Best Paper", "Invited Review of", "Workshop"
+    typo: str = ""  # the misspelling that was read, for a warning
+    unknown: str = ""  # venue text that matched nothing in the table
+
+
+def _find(words: list[str], table: VenueTable) -> tuple[int, int, str, bool] | None:
+    """The longest run of words that spells a known venue: (start, end, acronym, is_typo)."""
+    for size in range(min(table.max_words + 2, len(words)), 0, -1):
+        for start in range(0, len(words) - size + 1):
+            spelled = _norm(" ".join(words[start : start + size]))
+            if not spelled:
+                continue
+            if spelled in table.aliases:
+                return start, start + size, table.aliases[spelled], False
+            if spelled in table.typos:
+                return start, start + size, table.typos[spelled], True
+    return None
+
+
+def parse_venue(text: str) -> ParsedVenue:
+    """Read "(Venue Year)"-style text. Pure; never raises."""
+    table = load_table()
+    text = text.strip().strip("()（）[]").strip()
+    years = [int(y) for y in _YEAR.findall(text)]
+    year = years[0] if years else None
+    # Glued years: "ICLR2020", "Winter2019".
+    spaced = _YEAR.sub(" ", text)
+    if not spaced.strip(" ,.;-"):
+        return ParsedVenue(None, year, "")
+    # A workshop held at a conference: "SustaiNLP 2020 at EMNLP 2020", "RepL4NLP@ACL 2019".
+    host_split = re.split(r"\s+at\s+|\s*@\s*", spaced, maxsplit=1)
+    parts = host_split if len(host_split) == 2 else [spaced]
+    words = parts[0].replace(",", " ").split()
+    hit = _find(words, table)
+    host_hit = None
+    if len(parts) == 2:
+        host_words = parts[1].split()
+        host_hit = _find(host_words, table)
+    if hit is None and host_hit is None:
+        return ParsedVenue(None, year, "", unknown=" ".join(spaced.split()))
+    typo = ""
+    if hit is not None:
+        start, end, acronym, is_typo = hit
+        if is_typo:
+            typo = " ".join(words[start:end])
+        rest = words[:start] + words[end:]
+        if len(parts) == 2 and host_hit is not None:
+            rest.append("at " + host_hit[2])
+    else:
+        # Unknown workshop at a known host: keep the workshop's name, the host's standing.
+        assert host_hit is not None
+        start, end, acronym, is_typo = host_hit
+        spec = table.specs[acronym]
+        name = f"{' '.join(words)} Workshop at {acronym}"
+        venue = Venue(
+            acronym=" ".join(words), name=name, kind=VenueKind.WORKSHOP, year=year,
+            publisher=spec.publisher,
+        )
+        return ParsedVenue(venue, year, "")
+    spec = table.specs[acronym]
+    qualifier = " ".join(rest)
+    kind = spec.kind
+    if kind in (VenueKind.CONFERENCE,) and re.search(r"\bworkshops?\b", qualifier, re.I):
+        # "NeurIPS 2019 Workshop": a workshop of that conference; its own name is unknown.
+        kind = VenueKind.WORKSHOP
+        venue = Venue(
+            acronym=f"{acronym} Workshop",
+            name=f"{acronym} {year} Workshop" if year else f"{acronym} Workshop",
+            kind=kind, year=year, publisher=spec.publisher,
+        )
+        qualifier = re.sub(r"\bworkshops?\b", "", qualifier, flags=re.I).strip()
+        return ParsedVenue(venue, year, qualifier, typo)
+    venue = Venue(
+        acronym=acronym,
+        name=spec.long_name(year),
+        kind=kind,
+        year=year,
+        publisher=spec.publisher,
+        institution=spec.institution,
+    )
+    return ParsedVenue(venue, year, qualifier, typo)
+
+
+def looks_like_venue(text: str) -> bool:
+    """True when text is a venue/year note ("NAACL 2019", "2020", "ICLR2020") rather than prose."""
+    text = text.strip().strip("()（）.,;").strip()
+    if not text or len(text) > 80:
+        return False
+    parsed = parse_venue(text)
+    if parsed.venue is not None:
+        return True
+    return bool(_YEAR.fullmatch(text))

@@ -1,0 +1,98 @@
+"""Build reports: a short human summary, or JSON for machines."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+from .bibtex import entry_type_and_fields
+from .pipeline import BuildResult
+
+
+def _share(part: int, whole: int) -> float:
+    return round(part / whole, 3) if whole else 0.0
+
+
+def as_dict(result: BuildResult, written: dict[Path, bool], root: Path) -> dict:
+    def rel(p: Path) -> str:
+        try:
+            return p.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            return str(p)
+
+    return {
+        "lists": [
+            {
+                "name": s.name,
+                "path": s.path,
+                "output": s.output,
+                "items_seen": s.items_seen,
+                "entries": s.entries,
+                "entries_by_type": dict(sorted(s.by_type.items())),
+                "entries_by_kind": dict(sorted(s.by_kind.items())),
+                "share_with_authors": _share(s.with_authors, s.entries),
+                "share_with_year": _share(s.with_year, s.entries),
+                "share_with_venue": _share(s.with_venue, s.entries),
+                "papers": s.papers,
+                "papers_share_with_authors": _share(s.papers_with_authors, s.papers),
+                "papers_share_with_year": _share(s.papers_with_year, s.papers),
+                "papers_share_with_venue": _share(s.papers_with_venue, s.papers),
+            }
+            for s in result.lists
+        ],
+        "combined": {
+            "path": rel(result.combined_path),
+            "entries": len(result.records),
+            "entries_by_type": dict(sorted(Counter(_types(result)).items())),
+        },
+        "merges": [
+            {"key": m.key, "reason": m.reason, "sources": [str(s) for s in m.sources]} for m in result.merges
+        ],
+        "warnings_by_kind": dict(sorted(Counter(p.kind for p in result.problems).items())),
+        "problems": [
+            {
+                "file": p.source.file,
+                "line": p.source.line,
+                "severity": p.severity,
+                "kind": p.kind,
+                "message": p.message,
+            }
+            for p in result.problems
+        ],
+        "files": {rel(path): ("written" if changed else "unchanged") for path, changed in written.items()},
+    }
+
+
+def _types(result: BuildResult) -> list[str]:
+    return [entry_type_and_fields(r)[0] for r in result.records]
+
+
+def as_json(result: BuildResult, written: dict[Path, bool], root: Path) -> str:
+    return json.dumps(as_dict(result, written, root), ensure_ascii=False, indent=2)
+
+
+def as_text(result: BuildResult, written: dict[Path, bool], root: Path, max_problems: int = 30) -> str:
+    data = as_dict(result, written, root)
+    lines = []
+    for s in data["lists"]:
+        types = ", ".join(f"{n} {t}" for t, n in s["entries_by_type"].items())
+        lines.append(
+            f"{s['path']}: {s['items_seen']} items -> {s['entries']} entries ({types}); "
+            f"authors {s['share_with_authors']:.0%}, year {s['share_with_year']:.0%}, "
+            f"venue {s['share_with_venue']:.0%}"
+        )
+    c = data["combined"]
+    lines.append(f"{c['path']}: {c['entries']} entries, {len(data['merges'])} merged duplicates")
+    for m in data["merges"]:
+        lines.append(f"  merged {m['key']} ({m['reason']}): {', '.join(m['sources'])}")
+    if result.problems:
+        kinds = ", ".join(f"{k} {n}" for k, n in data["warnings_by_kind"].items())
+        lines.append(f"{len(result.problems)} warnings ({kinds})")
+        for p in result.problems[:max_problems]:
+            lines.append(f"  {p}")
+        if len(result.problems) > max_problems:
+            lines.append(f"  ... {len(result.problems) - max_problems} more (use --json for all)")
+    changed = [f for f, state in data["files"].items() if state == "written"]
+    lines.append(f"wrote {len(changed)} file(s)" + (f": {', '.join(changed)}" if changed else " (all up to date)"))
+    return "\n".join(lines)
