@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from .. import ids
 from ..model import Kind, Problem, Record, Venue, VenueKind
-from .venues import parse_venue
+from .venues import parse_venue, venue_named, venue_of_acl_id
 
 
 def normalize_record(record: Record) -> tuple[Record, list[Problem]]:
@@ -34,6 +34,17 @@ def normalize_record(record: Record) -> tuple[Record, list[Problem]]:
         if qualifier.lower().endswith(" of"):
             qualifier = qualifier[:-3]
         remark = remark or qualifier
+
+    if record.ids.acl and record.kind == Kind.PAPER:
+        # The ACL Anthology id names the event: use it to fill, and to check, the list's venue.
+        stated = venue_of_acl_id(record.ids.acl)
+        if stated:
+            acronym, acl_year = stated
+            if year and year != acl_year:
+                warn("acl-year", f"listed as {year} but ACL Anthology {record.ids.acl} is from {acl_year}")
+            if venue is None and acronym:
+                venue = venue_named(acronym, acl_year)
+            year = year or acl_year
 
     arxiv = record.ids.arxiv
     month = record.month

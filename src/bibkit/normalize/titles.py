@@ -67,8 +67,16 @@ def needs_braces(word: str) -> bool:
 _WORD = re.compile(r"^(?P<lead>[\(\[\"'\u201c\u2018]*)(?P<core>.*?)(?P<trail>[\)\]\"'\u201d\u2019.,:;!?]*)$")
 
 
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
 def protect_title(title: str) -> str:
-    """Title as a LaTeX value: specials escaped, case-carrying words braced."""
+    """Title as a LaTeX value: specials escaped, case-carrying words braced.
+
+    A title in Chinese or Japanese has no Title Case convention: every capital in it
+    is meaningful ("Bert", "Facebook"), so every word with a capital is braced.
+    """
+    cjk_title = bool(_CJK.search(title))
     out = []
     for token in re.split(r"(\s+)", title):
         if not token or token.isspace():
@@ -77,7 +85,7 @@ def protect_title(title: str) -> str:
         m = _WORD.match(token)
         assert m is not None  # the pattern matches any string
         lead, core, trail = m.group("lead", "core", "trail")
-        if core and needs_braces(core):
+        if core and (needs_braces(core) or (cjk_title and any(c.isupper() for c in core))):
             out.append(f"{escape(lead)}{{{escape(core)}}}{escape(trail)}")
         else:
             out.append(escape(token))

@@ -55,6 +55,8 @@ class VenueTable:
     aliases: dict[str, str]  # normalised spelling -> acronym
     typos: dict[str, str]  # normalised typo -> acronym
     max_words: int
+    acl_letters: dict[str, str]
+    acl_events: dict[str, str]
 
 
 def ordinal(n: int) -> str:
@@ -87,7 +89,8 @@ def load_table() -> VenueTable:
             max_words = max(max_words, len(spelling.split()))
         for spelling in entry.get("typos", []):
             typos[_norm(spelling)] = acronym
-    return VenueTable(specs, aliases, typos, max_words)
+    acl = raw.get("acl_anthology", {})
+    return VenueTable(specs, aliases, typos, max_words, acl.get("letters", {}), acl.get("events", {}))
 
 
 @dataclass(frozen=True)
@@ -186,3 +189,26 @@ def looks_like_venue(text: str) -> bool:
     if parsed.venue is not None:
         return True
     return bool(_YEAR.fullmatch(text))
+
+
+def venue_of_acl_id(acl_id: str) -> tuple[str, int] | None:
+    """'P19-1423' -> ('ACL', 2019); '2020.findings-emnlp.207' -> ('Findings of EMNLP', 2020).
+
+    Workshop ids (W19-4302, 2020.blackboxnlp-1.3) give only the year: ("", year).
+    """
+    table = load_table()
+    m = re.match(r"^([A-Z])(\d{2})-\d{4}$", acl_id)
+    if m:
+        yy = int(m.group(2))
+        year = 1900 + yy if yy >= 60 else 2000 + yy
+        return table.acl_letters.get(m.group(1), ""), year
+    m = re.match(r"^(\d{4})\.([a-z0-9\-]+)\.\d+$", acl_id)
+    if m:
+        return table.acl_events.get(m.group(2), ""), int(m.group(1))
+    return None
+
+
+def venue_named(acronym: str, year: int | None) -> Venue:
+    spec = load_table().specs[acronym]
+    return Venue(acronym=acronym, name=spec.long_name(year), kind=spec.kind, year=year,
+                 publisher=spec.publisher, institution=spec.institution)
