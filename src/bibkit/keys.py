@@ -46,7 +46,8 @@ def ascii_word(text: str) -> str:
 def title_words(title: str) -> list[str]:
     """Significant title words as key material, in order."""
     words = []
-    for token in _TOKEN.findall(title):
+    # URL-like titles split at their separators; hyphenated words stay whole ("nonlocal").
+    for token in _TOKEN.findall(re.sub(r"[/.#?=&:_]+", " ", title)):
         if _CJK_RUN.fullmatch(token):
             word = ascii_word(token[:4])
         else:
@@ -69,8 +70,6 @@ def key_base(record: Record) -> str:
         base = f"{author}{year}{words[0]}"
     else:
         base = f"{''.join(words[:2])}{year}"
-    if not base[0].isalpha():
-        base = "x" + base
     return base
 
 

@@ -142,9 +142,8 @@ def parse_venue(text: str) -> ParsedVenue:
         start, end, acronym, is_typo = hit
         if is_typo:
             typo = " ".join(words[start:end])
+        # The host of a known workshop ("at EMNLP 2020") is implied by the workshop's name.
         rest = words[:start] + words[end:]
-        if len(parts) == 2 and host_hit is not None:
-            rest.append("at " + host_hit[2])
     else:
         # Unknown workshop at a known host: keep the workshop's name, the host's standing.
         assert host_hit is not None
