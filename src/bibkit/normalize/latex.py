@@ -23,8 +23,10 @@ _SPECIALS = {
     "$": r"\$",
     "#": r"\#",
     "_": r"\_",
-    "{": r"\{",
-    "}": r"\}",
+    # Not \{ and \}: BibTeX counts braces without regard to backslashes, so a lone
+    # escaped brace would unbalance the field.
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
 }
@@ -47,11 +49,19 @@ def _ascii_encoder() -> UnicodeToLatexEncoder:
     )
 
 
+@lru_cache(maxsize=4096)
+def _ascii_char(char: str) -> str:
+    """A character's LaTeX form, or the character itself when LaTeX has none that reads back
+    as the same character (pylatexenc approximates some, e.g. H-stroke as H-macron)."""
+    encoded = _ascii_encoder().unicode_to_latex(char)
+    return encoded if to_text(encoded) == char else char
+
+
 def to_ascii(latex: str) -> str:
     """Encode the non-ASCII characters of an already escaped value as LaTeX macros."""
     if latex.isascii():
         return latex
-    return _ascii_encoder().unicode_to_latex(latex)
+    return "".join(c if c.isascii() else _ascii_char(c) for c in latex)
 
 
 # "--", "``" and "~" ligatures are left as typed: bibkit never writes them for anything but
@@ -65,7 +75,13 @@ def _decoder() -> tuple[LatexNodes2Text, object]:
         exclude_categories=_LIGATURES
     )
     text_db.add_context_category(
-        "bibkit", macros=[MacroTextSpec("textasciicircum", "^")], prepend=True
+        "bibkit",
+        macros=[
+            MacroTextSpec("textasciicircum", "^"),
+            MacroTextSpec("textbraceleft", "{"),
+            MacroTextSpec("textbraceright", "}"),
+        ],
+        prepend=True,
     )
     walker_db = latexwalker.get_default_latex_context_db().filter_context(
         exclude_categories=_LIGATURES

@@ -1,0 +1,68 @@
+"""Wall time of `bibkit build` on the shipped lists, and the per-list figures of the build.
+
+    .venv/bin/python benchmarks/build_shipped.py [--runs N]
+
+Builds a copy of the project in a temporary directory (so bib/ is not touched): once as a
+fresh `bibkit build` process (what a user waits for, interpreter start included) and N times
+in-process (the pipeline alone). Prints medians and the build report's per-list figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=10)
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT / "src"))
+    from bibkit.config import load_config
+    from bibkit.pipeline import build
+
+    with tempfile.TemporaryDirectory() as tmp:
+        project = Path(tmp)
+        shutil.copytree(ROOT / "lists", project / "lists")
+        shutil.copy(ROOT / "bibkit.toml", project / "bibkit.toml")
+        bibkit = Path(sys.executable).parent / "bibkit"
+        command_times = []
+        for _ in range(max(3, args.runs // 3)):
+            shutil.rmtree(project / "bib", ignore_errors=True)
+            start = time.perf_counter()
+            done = subprocess.run([str(bibkit), "build", "--json"], cwd=project, capture_output=True, text=True)
+            command_times.append(time.perf_counter() - start)
+            if done.returncode != 0:
+                raise SystemExit(done.stderr)
+        report = json.loads(done.stdout)
+        pipeline_times = []
+        config = load_config(project)
+        for _ in range(args.runs):
+            start = time.perf_counter()
+            build(config)
+            pipeline_times.append(time.perf_counter() - start)
+
+    print(f"bibkit build (fresh process, {len(command_times)} runs): median {statistics.median(command_times):.3f} s, "
+          f"min {min(command_times):.3f} s")
+    print(f"pipeline in-process ({args.runs} runs): median {statistics.median(pipeline_times):.3f} s")
+    for s in report["lists"]:
+        print(f"{s['path']}: {s['items_seen']} items -> {s['entries']} entries {s['entries_by_type']}; "
+              f"with authors {s['share_with_authors']:.1%}, year {s['share_with_year']:.1%}, "
+              f"venue {s['share_with_venue']:.1%}; papers {s['papers']}: authors "
+              f"{s['papers_share_with_authors']:.1%}, year {s['papers_share_with_year']:.1%}, "
+              f"venue {s['papers_share_with_venue']:.1%}")
+    print(f"combined: {report['combined']['entries']} entries, {len(report['merges'])} merges")
+    print(f"warnings by kind: {report['warnings_by_kind']}")
+
+
+if __name__ == "__main__":
+    main()
