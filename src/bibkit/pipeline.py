@@ -118,6 +118,7 @@ def build(config: Config, options: WriteOptions = WriteOptions()) -> BuildResult
             problems.append(
                 Problem(record.source, "non-ascii-kept", f"{record.key}: {field_name} has characters with no LaTeX form; kept as UTF-8")
             )
+    problems.sort(key=lambda p: (p.source.file, p.source.line))  # stable: reader order within a line
     return BuildResult(keyed, outputs, problems, merges, stats, combined_path)
 
 

@@ -395,9 +395,9 @@ def interpret(segments: list[Segment], ctx: _Context) -> tuple[Record | None, li
     site = ""
     if kind in (Kind.ARTICLE, Kind.WEBPAGE, Kind.REPOSITORY):
         title, authors = _creator_and_title(kind, title, url, authors)
-        site = ids.article_site(url) or "" if kind != Kind.REPOSITORY else ids.host_of(url)
-        if kind == Kind.WEBPAGE and not site:
-            site = ids.host_of(url)
+        if url:
+            # Repositories name their code host; posts their site, or the bare host when unknown.
+            site = ids.host_of(url) if kind == Kind.REPOSITORY else (ids.article_site(url) or ids.host_of(url))
     identifiers = Identifiers()
     for href in paper_urls:
         identifiers = ids.merge_identifiers(identifiers, ids.identifiers_from_url(href))
