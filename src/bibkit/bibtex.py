@@ -35,10 +35,10 @@ from .normalize.titles import protect_title
 FIELD_ORDER = (
     "author", "title", "shorttitle", "booktitle", "journal", "institution", "volume", "number",
     "pages", "year", "month", "publisher", "howpublished", "type", "eprint", "archiveprefix",
-    "primaryclass", "doi", "url", "note", "keywords", "code", "links", "annote",
+    "primaryclass", "doi", "url", "note", "ids", "keywords", "code", "links", "annote",
 )
 # Values written as-is: links and identifiers are not LaTeX text.
-VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "code", "links", "month"})
+VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "code", "links", "month", "ids"})
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
@@ -138,6 +138,10 @@ def entry_type_and_fields(record: Record, options: WriteOptions = WriteOptions()
         fields["url"] = record.url
     if record.remark:
         fields["note"] = record.remark
+    if record.pages:
+        fields["pages"] = record.pages
+    if record.aliases:
+        fields["ids"] = ", ".join(record.aliases)  # BibLaTeX: keys this entry also answers to
     keywords = keywords_of(record.categories)
     if keywords:
         fields["keywords"] = keywords

@@ -1,25 +1,195 @@
-"""One entry per work: records that share an identity token are merged.
+"""One entry per work: the duplicate finder and the record merge.
 
-This stage merges on the decisive tier only -- a shared arXiv, ACL Anthology,
-OpenReview, DOI or PMLR id, or the same main link (blog posts and repositories
-listed twice).  Grouping is a union-find over tokens, so it is linear in the number
-of records.  Merging never drops anything: every source with its category, every
-link, note and nickname is kept, and each merge says why it happened.
+Tiers, first decisive rule wins (see ../shared/docs/bibtex-conventions.md):
+
+1. a shared identifier -- arXiv id (an arXiv DataCite DOI counts as one), DOI, ACL
+   Anthology id, OpenReview forum id, PMLR id -- or the same main link (posts and
+   repositories listed twice) means the same work;
+2. the same normalised title (letters *and* digits, Unicode folded, LaTeX and punctuation
+   dropped) means the same work when nothing contradicts it: years within one of each
+   other and a shared author family name, where both sides have them, and no two
+   different arXiv ids or publisher DOIs;
+3. a very similar title (rapidfuzz ratio >= 90) -- a typo, a truncated title -- merges
+   under the same guards *and* at least one positive agreement (year or author); a
+   title that only adds or drops whole words ("Memory Transformer" / "Memory Transformer
+   Networks", "X" / "X: A Survey") is another work.  Close calls that fail a guard are
+   reported as suspects, never merged.
+
+Exact tiers use hash buckets; the fuzzy tier compares each title with its neighbours in
+two sort orders (by title, and by reversed title) -- the sorted-neighbourhood method --
+so the work is O(n log n), never all pairs.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from rapidfuzz import fuzz
 
 from . import ids
-from .model import Merge, Record, VenueKind
+from .identity import normalized_title, strong_tokens, title_words
+from .model import Kind, Link, Merge, Person, Record, Source, VenueKind
+from .normalize.names import has_cjk
+
+FUZZY_THRESHOLD = 90.0
+WINDOW = 6  # neighbours compared in each sort order
+MIN_FUZZY_LENGTH = 12  # shorter titles are too generic to match approximately
 
 
-def _identity(record: Record) -> list[str]:
-    tokens = [f"{scheme}:{value}" for scheme, value in record.ids.as_pairs()]
-    if record.url:
-        tokens.append(f"url:{ids.url_identity(record.url)}")
-    return tokens
+@dataclass(frozen=True)
+class Group:
+    members: tuple[int, ...]  # indices into the input, in input order
+    reason: str  # the rule and value that joined the first pair, e.g. "arxiv:1912.07840"
+
+
+@dataclass(frozen=True)
+class Suspect:
+    a: int
+    b: int
+    score: float
+    why_not: str
+
+
+@dataclass(frozen=True)
+class Findings:
+    groups: list[Group]
+    suspects: list[Suspect]
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+        self.reason: dict[int, str] = {}
+
+    def find(self, i: int) -> int:
+        parent = self.parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(self, a: int, b: int, reason: str) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return False
+        root, child = min(ra, rb), max(ra, rb)
+        self.parent[child] = root
+        self.reason.setdefault(root, self.reason.get(child, reason))
+        return True
+
+
+def _families(authors: tuple[Person, ...]) -> set[str]:
+    return {normalized_title(p.last) for p in authors if p.last} - {""}
+
+
+def _conflicting_ids(a: Record, b: Record) -> str:
+    """Two different identifiers of the same scheme: these are different works."""
+    for scheme in ("arxiv", "acl"):
+        va, vb = getattr(a.ids, scheme), getattr(b.ids, scheme)
+        if va and vb and va.lower() != vb.lower():
+            return f"different {scheme} ids"
+    da, db = a.ids.doi, b.ids.doi
+    if da and db and da != db and not (da.startswith("10.48550/") or db.startswith("10.48550/")):
+        return "different DOIs"
+    return ""
+
+
+def _guard(a: Record, b: Record) -> tuple[str, int]:
+    """('' or why they differ, number of positive agreements on year and authors)."""
+    conflict = _conflicting_ids(a, b)
+    if conflict:
+        return conflict, 0
+    agreements = 0
+    if a.year and b.year:
+        if abs(a.year - b.year) > 1:
+            return f"years {a.year} and {b.year}", 0
+        agreements += 1
+    fa, fb = _families(a.authors), _families(b.authors)
+    if fa and fb:
+        if not fa & fb:
+            return "no author in common", 0
+        agreements += 1
+    return "", agreements
+
+
+def _comparable(a: Record, b: Record) -> bool:
+    """Titles are compared between papers, or between items of one kind."""
+    return a.kind == b.kind or (a.kind == Kind.PAPER and b.kind in (Kind.REPORT, Kind.THESIS))
+
+
+def _adds_whole_words(ta: str, tb: str) -> bool:
+    """One title is the other plus or minus whole words: another work, not a typo."""
+    wa, wb = title_words(ta), title_words(tb)
+    short, long_ = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+    if len(short) == len(long_):
+        return False
+    it = iter(long_)
+    return all(word in it for word in short)  # short is a subsequence of long
+
+
+def find_duplicates(records: Sequence[Record], threshold: float = FUZZY_THRESHOLD) -> Findings:
+    n = len(records)
+    uf = _UnionFind(n)
+
+    # Tier 1: strong tokens.
+    owner: dict[str, int] = {}
+    for i, record in enumerate(records):
+        for token in strong_tokens(record):
+            token = token.lower() if token.startswith("openreview:") else token
+            if token in owner:
+                uf.union(owner[token], i, token)
+            else:
+                owner[token] = i
+
+    titles = [normalized_title(r.title) for r in records]
+
+    # Tier 2: equal normalised titles, guarded.
+    buckets: dict[str, list[int]] = {}
+    for i, title in enumerate(titles):
+        if title:
+            buckets.setdefault(title, []).append(i)
+    for members in buckets.values():
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                a, b = members[x], members[y]
+                if uf.find(a) == uf.find(b) or not _comparable(records[a], records[b]):
+                    continue
+                why_not, _ = _guard(records[a], records[b])
+                if not why_not:
+                    uf.union(a, b, "title")
+
+    # Tier 3: similar titles among sorted neighbours.
+    suspects: dict[tuple[int, int], Suspect] = {}
+    candidates = [i for i, t in enumerate(titles) if len(t) >= MIN_FUZZY_LENGTH and not has_cjk(t)]
+    for order in (sorted(candidates, key=lambda i: titles[i]), sorted(candidates, key=lambda i: titles[i][::-1])):
+        for pos, a in enumerate(order):
+            for b in order[pos + 1 : pos + 1 + WINDOW]:
+                if uf.find(a) == uf.find(b) or titles[a] == titles[b]:
+                    continue
+                score = fuzz.ratio(titles[a], titles[b], score_cutoff=threshold)
+                if not score or not _comparable(records[a], records[b]):
+                    continue
+                pair = (min(a, b), max(a, b))
+                if _adds_whole_words(records[a].title, records[b].title):
+                    suspects[pair] = Suspect(*pair, round(score, 1), "titles differ by whole words")
+                    continue
+                why_not, agreements = _guard(records[a], records[b])
+                if not why_not and agreements:
+                    uf.union(a, b, f"similar-title:{score:.0f}")
+                else:
+                    suspects[pair] = Suspect(*pair, round(score, 1), why_not or "no year or author to confirm")
+
+    grouped: dict[int, list[int]] = {}
+    for i in range(n):
+        grouped.setdefault(uf.find(i), []).append(i)
+    groups = [Group(tuple(m), uf.reason.get(root, "")) for root, m in sorted(grouped.items()) if len(m) > 1]
+    live = [s for pair, s in sorted(suspects.items()) if uf.find(s.a) != uf.find(s.b)]
+    return Findings(groups, live)
+
+
+# ---------------------------------------------------------------------------------------------
+# Merging records (the build pipeline)
 
 
 def is_published(record: Record) -> bool:
@@ -27,21 +197,24 @@ def is_published(record: Record) -> bool:
     return venue is not None and venue.kind not in (VenueKind.PREPRINT, VenueKind.OTHER)
 
 
-def _rank(record: Record) -> tuple[int, int, int]:
-    """Which record leads a merge: a published version over a preprint, then the fuller one."""
-    return (1 if is_published(record) else 0, len(record.authors), 1 if record.year else 0)
+def _rank(record: Record) -> tuple[int, int, int, int]:
+    """Which record leads a merge: one that already has a key, then a published version over a
+    preprint, then the fuller one."""
+    return (1 if record.key else 0, 1 if is_published(record) else 0, len(record.authors), 1 if record.year else 0)
 
 
-def _dedup(items: tuple) -> tuple:
+def _unique(items: tuple) -> tuple:
     return tuple(dict.fromkeys(items))
 
 
-def merge_records(group: list[Record]) -> Record:
-    """Merge records of one work; the best-ranked leads, the others fill gaps."""
+def merge_records(group: Sequence[Record]) -> Record:
+    """Merge records of one work: the best-ranked leads (type, venue, year), the others fill
+    gaps; every place, category, link, note and nickname is kept."""
     lead = max(group, key=_rank)  # max() keeps the first of equals: deterministic
-    rest = [r for r in group if r is not lead]
     merged = lead
-    for other in rest:
+    for other in group:
+        if other is lead:
+            continue
         merged = replace(
             merged,
             authors=merged.authors or other.authors,
@@ -56,56 +229,44 @@ def merge_records(group: list[Record]) -> Record:
             url=merged.url or other.url,
             nickname=merged.nickname or other.nickname,
             site=merged.site or other.site,
+            pages=merged.pages or other.pages,
         )
     ordered = sorted(group, key=lambda r: r.source)
-    sources: list = []
-    categories: list = []
-    for r in ordered:
-        sources.extend(r.sources)
-        categories.extend(r.categories)
-    pairs = sorted(zip(sources, categories, strict=True))
+    pairs = sorted((s, c) for r in ordered for s, c in zip(r.sources, r.categories, strict=True))
+    aliases = tuple(r.key for r in ordered if r.key and r.key != merged.key) + tuple(
+        a for r in ordered for a in r.aliases
+    )
     return replace(
         merged,
         sources=tuple(s for s, _ in pairs),
         categories=tuple(c for _, c in pairs),
-        code=_dedup(tuple(c for r in ordered for c in r.code)),
-        links=_dedup(tuple(link for r in ordered for link in r.links if link.url != merged.url)),
-        notes=_dedup(tuple(n for r in ordered for n in r.notes)),
+        code=_unique(tuple(c for r in ordered for c in r.code)),
+        # Every main link of a merged-away record stays, as a "paper" link.
+        links=_unique(
+            tuple(link for r in ordered for link in r.links if link.url != merged.url)
+            + tuple(Link("paper", r.url) for r in ordered if r.url and r.url != merged.url)
+        ),
+        notes=_unique(tuple(n for r in ordered for n in r.notes)),
+        aliases=_unique(aliases),
     )
 
 
-def deduplicate(records: list[Record]) -> tuple[list[Record], list[Merge]]:
-    """Merge records that share an identifier or main link. Order: first appearance."""
-    parent = list(range(len(records)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    owner: dict[str, int] = {}
-    reason: dict[int, str] = {}
-    for i, record in enumerate(records):
-        for token in _identity(record):
-            if token in owner:
-                a, b = find(owner[token]), find(i)
-                if a != b:
-                    parent[max(a, b)] = min(a, b)
-                    reason.setdefault(min(a, b), token)
-            else:
-                owner[token] = i
-    groups: dict[int, list[Record]] = {}
-    for i, record in enumerate(records):
-        groups.setdefault(find(i), []).append(record)
-    merged: list[Record] = []
+def deduplicate(records: list[Record]) -> tuple[list[Record], list[Merge], list[Suspect]]:
+    """Merge duplicates; keep first-appearance order. Returns records, merges, suspects."""
+    findings = find_duplicates(records)
+    in_group = {i: g for g in findings.groups for i in g.members}
+    out: list[Record] = []
     merges: list[Merge] = []
-    for root in sorted(groups):
-        group = groups[root]
-        if len(group) == 1:
-            merged.append(group[0])
-            continue
-        record = merge_records(group)
-        merged.append(record)
-        merges.append(Merge(key="", reason=reason.get(root, "identity"), sources=record.sources))
-    return merged, merges
+    for i, record in enumerate(records):
+        group = in_group.get(i)
+        if group is None:
+            out.append(record)
+        elif group.members[0] == i:
+            merged = merge_records([records[j] for j in group.members])
+            out.append(merged)
+            merges.append(Merge(key=merged.key, reason=group.reason, sources=merged.sources))
+    return out, merges, findings.suspects
+
+
+def suspect_sources(records: Sequence[Record], suspect: Suspect) -> tuple[Source, Source]:
+    return records[suspect.a].source, records[suspect.b].source

@@ -1,8 +1,9 @@
 """What makes two records (or a record and an old BibTeX entry) the same work.
 
 Tokens are strings such as ``arxiv:1706.03762`` or ``url:github.com/google/bert``;
-two things sharing a token are the same work.  Used by deduplication and by key
-stability (a key once written stays with its work).
+two things sharing a *strong* token (an identifier, or the same main link) are the same
+work.  The title token is weaker: deduplication guards it with years and authors, key
+stability uses it only when nothing stronger matches.
 """
 
 from __future__ import annotations
@@ -15,19 +16,43 @@ from unidecode import unidecode
 from . import ids
 from .model import Identifiers, Kind, Record
 
+_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.I)
+
 
 def normalized_title(title: str) -> str:
-    """Unicode folded, casefolded, letters and digits only; CJK kept (not reduced to nothing)."""
+    """Unicode folded, casefolded, letters and digits only; CJK kept (not reduced to nothing,
+    which would make every Chinese title equal)."""
+    return "".join(title_words(title))
+
+
+def title_words(title: str) -> list[str]:
+    """The title's words, folded as in ``normalized_title``."""
     text = unicodedata.normalize("NFKC", title).casefold()
     folded = "".join(ch if ord(ch) > 0x2E7F else unidecode(ch) for ch in text)
-    return re.sub(r"[^0-9a-z\u2e80-\U0002ffff]+", "", folded)
+    folded = folded.replace("-", "")  # "Pre-training" and "Pretraining" are one word
+    return [w for w in re.split(r"[^0-9a-z\u2e80-\U0002ffff]+", folded) if w]
+
+
+def _id_tokens(found: Identifiers) -> list[str]:
+    tokens = []
+    for scheme, value in found.as_pairs():
+        # An arXiv DataCite DOI is the arXiv id in another form, not a publisher's DOI.
+        m = _ARXIV_DOI.match(value) if scheme == "doi" else None
+        tokens.append(f"arxiv:{m.group(1).lower()}" if m else f"{scheme}:{value}")
+    return tokens
+
+
+def strong_tokens(record: Record) -> list[str]:
+    """Identifiers, then the main link: a shared one means the same work."""
+    tokens = _id_tokens(record.ids)
+    if record.url:
+        tokens.append(f"url:{ids.url_identity(record.url)}")
+    return list(dict.fromkeys(tokens))
 
 
 def identity_tokens(record: Record) -> list[str]:
-    """Strongest first: identifiers, then the main link, then the title (papers only)."""
-    tokens = [f"{scheme}:{value}" for scheme, value in record.ids.as_pairs()]
-    if record.url:
-        tokens.append(f"url:{ids.url_identity(record.url)}")
+    """Strongest first: identifiers, the main link, then the title (papers only)."""
+    tokens = strong_tokens(record)
     if record.kind == Kind.PAPER and record.title:
         tokens.append(f"title:{normalized_title(record.title)}")
     return tokens
@@ -37,14 +62,13 @@ def tokens_from_fields(fields: dict[str, str], title_text: str) -> list[str]:
     """Identity tokens of an existing BibTeX entry (fields already in plain text)."""
     found = Identifiers()
     if fields.get("eprint"):
-        arxiv = ids.parse_arxiv_id(fields["eprint"])
-        found = Identifiers(arxiv=arxiv)
+        found = Identifiers(arxiv=ids.parse_arxiv_id(fields["eprint"]))
     if fields.get("doi"):
         found = ids.merge_identifiers(found, Identifiers(doi=ids.normalize_doi(fields["doi"])))
     url = fields.get("url", "")
     if url:
         found = ids.merge_identifiers(found, ids.identifiers_from_url(url))
-    tokens = [f"{scheme}:{value}" for scheme, value in found.as_pairs()]
+    tokens = _id_tokens(found)
     if url:
         tokens.append(f"url:{ids.url_identity(url)}")
     if title_text:

