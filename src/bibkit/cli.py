@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 import click
 
 from . import __version__
+from .bibdedupe import dedupe_text
 from .bibtex import WriteOptions
 from .config import Config, ConfigError, list_spec_for, load_config
 from .files import write_atomic
@@ -69,6 +71,53 @@ def build(lists: tuple[Path, ...], out_dir: Path | None, config_path: Path | Non
     errors = [p for p in result.problems if p.severity == "error"]
     if errors or (strict and result.problems):
         sys.exit(1)
+
+
+@main.command()
+@click.argument("bib_file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the result here (default: rewrite BIB_FILE in place, atomically).")
+@click.option("--dry-run", is_flag=True, help="Report the duplicate groups, write nothing.")
+@click.option("--json", "as_json_", is_flag=True, help="Print a machine-readable JSON report.")
+def dedupe(bib_file: Path, output: Path | None, dry_run: bool, as_json_: bool) -> None:
+    """Merge duplicate entries of an existing .bib file.
+
+    Same identifier (arXiv, DOI, ACL Anthology, OpenReview) or the same title with agreeing
+    year and authors means the same work.  Other entries, comments and unparsable blocks are
+    kept unchanged; merged-away keys are kept in the survivor's `ids` field.
+    """
+    try:
+        text = bib_file.read_text("utf-8")
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(f"{bib_file}: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
+    result = dedupe_text(text, str(bib_file))
+    target = output or bib_file
+    changed = False
+    if not dry_run and (result.groups or output is not None):
+        changed = write_atomic(target, result.text)
+    report = {
+        "file": str(bib_file),
+        "output": None if dry_run else str(target),
+        "entries_before": result.entries_before,
+        "entries_after": result.entries_after,
+        "groups": [{"key": g.key, "merged": list(g.merged), "reason": g.reason, "lines": list(g.lines)}
+                   for g in result.groups],
+        "suspects": [{"a": a, "b": b, "score": score, "why_not": why} for a, b, score, why in result.suspects],
+        "problems": [{"file": p.source.file, "line": p.source.line, "kind": p.kind, "message": p.message}
+                     for p in result.bib.problems],
+    }
+    if as_json_:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    for p in result.bib.problems:
+        click.echo(str(p), err=True)
+    for g in result.groups:
+        click.echo(f"{g.key} <- {', '.join(g.merged)} ({g.reason}; lines {', '.join(map(str, g.lines))})")
+    for a, b, score, why in result.suspects:
+        click.echo(f"suspected, not merged: {a} ~ {b} (title similarity {score}; {why})")
+    verb = "would merge" if dry_run else "merged"
+    click.echo(f"{result.entries_before} entries -> {result.entries_after}; {verb} {len(result.groups)} group(s)"
+               + ("" if dry_run or not changed else f"; wrote {target}"))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,217 @@
+"""Deduplication: what must merge, what must stay apart, and merges that keep everything."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bibkit.bibdedupe import dedupe_text
+from bibkit.cli import main
+from bibkit.dedupe import deduplicate, find_duplicates
+from bibkit.model import Identifiers, Kind, Link, Person, Record, Source, Venue, VenueKind
+
+ICLR = Venue("ICLR", "8th International Conference on Learning Representations", VenueKind.CONFERENCE, 2020)
+ARXIV = Venue("arXiv", "arXiv", VenueKind.PREPRINT)
+
+
+def rec(title: str, line: int, *, authors: tuple[str, ...] = (), year: int | None = None, kind: Kind = Kind.PAPER,
+        venue: Venue | None = None, url: str = "", list_name: str = "L", path: tuple[str, ...] = ("A",),
+        **ids: str) -> Record:
+    return Record(
+        kind=kind, title=title, sources=(Source("l.md", line, list_name),), categories=(path,),
+        authors=tuple(Person(last=a, first="X") for a in authors), year=year, venue=venue,
+        ids=Identifiers(**ids), url=url,
+    )
+
+
+def groups(records: list[Record]) -> list[tuple[int, ...]]:
+    return [g.members for g in find_duplicates(records).groups]
+
+
+# --- must merge --------------------------------------------------------------------------------
+
+def test_same_arxiv_id_merges_whatever_the_title() -> None:
+    assert groups([rec("Cross-Lingual Ability", 1, arxiv="1912.07840"), rec("Other words", 2, arxiv="1912.07840")]) == [(0, 1)]
+
+
+def test_arxiv_datacite_doi_is_the_arxiv_id() -> None:
+    a = rec("X", 1, arxiv="1706.03762")
+    b = rec("Y", 2, doi="10.48550/arxiv.1706.03762")
+    assert groups([a, b]) == [(0, 1)]
+
+
+def test_preprint_and_published_version_merge_by_title_and_published_leads() -> None:
+    preprint = rec("ELECTRA: Pre-training Text Encoders as Discriminators Rather Than Generators", 1,
+                   authors=("Clark",), year=2020, venue=ARXIV, arxiv="2003.10555", path=("Models",))
+    published = rec("ELECTRA: Pre-Training Text Encoders as Discriminators rather than Generators", 9,
+                    authors=("Clark", "Luong"), year=2020, venue=ICLR, openreview="r1xMH1BtvB",
+                    url="https://openreview.net/forum?id=r1xMH1BtvB", path=("ICLR",))
+    records, merges, _ = deduplicate([preprint, published])
+    (merged,) = records
+    assert merges[0].reason == "title"
+    assert merged.venue == ICLR and merged.ids.arxiv == "2003.10555" and merged.ids.openreview == "r1xMH1BtvB"
+    assert merged.categories == (("Models",), ("ICLR",)) and len(merged.sources) == 2
+
+
+def test_truncated_title_merges_with_author_agreement() -> None:
+    a = rec("VL-BERT: Pre-training of Generic Visual-Linguistic Representatio", 1, authors=("Su",), year=2020)
+    b = rec("VL-BERT: Pre-training of Generic Visual-Linguistic Representations", 2, authors=("Su", "Zhu"), year=2019)
+    findings = find_duplicates([a, b])
+    assert [g.members for g in findings.groups] == [(0, 1)]
+    assert findings.groups[0].reason.startswith("similar-title:")
+
+
+def test_openreview_ids_compare_case_insensitively() -> None:
+    assert groups([rec("A", 1, openreview="r1xMH1BtvB"), rec("B", 2, openreview="r1xmh1btvb")]) == [(0, 1)]
+
+
+# --- must stay apart ---------------------------------------------------------------------------
+
+def test_the_two_ernies() -> None:
+    tsinghua = rec("ERNIE: Enhanced Language Representation with Informative Entities", 1, authors=("Zhang",), year=2019, acl="P19-1139")
+    baidu = rec("ERNIE: Enhanced Representation through Knowledge Integration", 2, authors=("Sun",), year=2019, arxiv="1904.09223")
+    assert groups([tsinghua, baidu]) == []
+
+
+def test_memory_transformer_and_memory_transformer_networks() -> None:
+    a = rec("Memory Transformer", 1, authors=("Burtsev",), year=2020)
+    b = rec("Memory Transformer Networks", 2, authors=("Metzger",), year=2019)
+    findings = find_duplicates([a, b])
+    assert findings.groups == []
+
+
+def test_a_paper_and_its_survey() -> None:
+    a = rec("Pre-trained Models for Natural Language Processing", 1, authors=("Qiu",), year=2020)
+    b = rec("Pre-trained Models for Natural Language Processing: A Survey", 2, authors=("Qiu",), year=2020)
+    findings = find_duplicates([a, b])
+    assert findings.groups == []
+    assert [(s.a, s.b, s.why_not) for s in findings.suspects] == [(0, 1, "titles differ by whole words")]
+
+
+def test_same_title_different_years_and_authors() -> None:
+    a = rec("Attention Is All You Need", 1, authors=("Vaswani",), year=2017)
+    b = rec("Attention Is All You Need", 2, authors=("Someone",), year=2023)
+    assert groups([a, b]) == []
+
+
+def test_different_arxiv_ids_never_merge_by_title() -> None:
+    a = rec("Deep Learning", 1, arxiv="1111.1111")
+    b = rec("Deep Learning", 2, arxiv="2222.2222")
+    assert groups([a, b]) == []
+
+
+def test_posts_with_the_same_title_but_papers_do_not_mix() -> None:
+    post = rec("Transformer-XL: Attentive Language Models", 1, kind=Kind.ARTICLE, url="https://blog/x")
+    paper = rec("Transformer-XL: Attentive Language Models", 2, arxiv="1901.02860")
+    assert groups([post, paper]) == []
+
+
+def test_cjk_titles_are_not_reduced_to_nothing() -> None:
+    a = rec("预训练语言模型综述", 1, kind=Kind.ARTICLE, url="https://a")
+    b = rec("知识图谱从哪里来", 2, kind=Kind.ARTICLE, url="https://b")
+    assert groups([a, b]) == []
+
+
+# --- properties ---------------------------------------------------------------------------------
+
+POOL = [
+    rec("Attention Is All You Need", 1, authors=("Vaswani",), year=2017, arxiv="1706.03762"),
+    rec("Attention is all you need", 2, authors=("Vaswani",), year=2017, venue=ICLR),
+    rec("ERNIE: Enhanced Representation through Knowledge Integration", 3, authors=("Sun",), year=2019),
+    rec("ERNIE: Enhanced Language Representation with Informative Entities", 4, authors=("Zhang",), year=2019),
+    rec("Memory Transformer", 5, year=2020),
+    rec("Memory Transformer Networks", 6, year=2019),
+    rec("X", 7, kind=Kind.REPOSITORY, url="https://github.com/a/b"),
+    rec("Y", 8, kind=Kind.REPOSITORY, url="https://github.com/a/b/"),
+]
+
+
+def _partition(records: list[Record]) -> set[frozenset[int]]:
+    lines = [r.source.line for r in records]
+    return {frozenset(lines[i] for i in g.members) for g in find_duplicates(records).groups}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.randoms(use_true_random=False))
+def test_dedupe_is_order_independent(rnd: random.Random) -> None:
+    shuffled = POOL[:]
+    rnd.shuffle(shuffled)
+    assert _partition(shuffled) == _partition(POOL) == {frozenset({1, 2}), frozenset({7, 8})}
+
+
+def test_dedupe_twice_is_dedupe_once() -> None:
+    once, _, _ = deduplicate(POOL)
+    twice, merges, _ = deduplicate(once)
+    assert twice == once and merges == []
+
+
+def test_merge_keeps_links_notes_and_places() -> None:
+    a = rec("T", 1, arxiv="2001.00001", url="https://arxiv.org/abs/2001.00001", list_name="A")
+    b = Record(kind=Kind.PAPER, title="T", sources=(Source("m.md", 5, "B"),), categories=(("Z",),),
+               ids=Identifiers(arxiv="2001.00001"), url="https://example.org/t.pdf",
+               code=("https://github.com/x/y",), links=(Link("blog", "https://b/"),), notes=("note",), nickname="TT")
+    (merged,), _, _ = deduplicate([a, b])
+    assert merged.code == ("https://github.com/x/y",) and merged.notes == ("note",) and merged.nickname == "TT"
+    assert Link("blog", "https://b/") in merged.links and Link("paper", "https://example.org/t.pdf") in merged.links
+    assert {s.list_name for s in merged.sources} == {"A", "B"}
+
+
+# --- bibkit dedupe on a .bib --------------------------------------------------------------------
+
+BIB = """% kept comment
+@misc{clark2020electra,
+  title = {{ELECTRA}: Pre-training Text Encoders as Discriminators Rather Than Generators},
+  author = {Clark, Kevin and Luong, Minh-Thang},
+  year = {2020},
+  eprint = {2003.10555},
+  archivePrefix = {arXiv},
+  keywords = {pretraining},
+}
+
+@inproceedings{Clark2020ELECTRAiclr,
+  title = {ELECTRA: Pre-training Text Encoders as Discriminators Rather Than Generators},
+  author = {Kevin Clark and Minh{-}Thang Luong},
+  booktitle = {8th International Conference on Learning Representations, {ICLR} 2020},
+  year = {2020},
+  keywords = {ICLR},
+}
+
+@article{broken, title = {Unclosed, author = {x}
+
+@inproceedings{sun2019ernie, title = {ERNIE: Enhanced Representation through Knowledge Integration}, author = {Sun, Yu}, year = {2019}}
+@inproceedings{zhang2019ernie, title = {ERNIE: Enhanced Language Representation with Informative Entities}, author = {Zhang, Zhengyan}, year = {2019}}
+"""
+
+
+def test_dedupe_bib_merges_and_passes_everything_else_through() -> None:
+    result = dedupe_text(BIB, "thesis.bib")
+    assert (result.entries_before, result.entries_after) == (4, 3)
+    (group,) = result.groups
+    assert group.key == "Clark2020ELECTRAiclr" and group.merged == ("clark2020electra",) and group.lines == (2, 11)
+    text = result.text
+    assert "% kept comment" in text
+    assert "@article{broken, title = {Unclosed, author = {x}" in text, "a malformed entry is never lost"
+    assert "@inproceedings{sun2019ernie, title = {ERNIE: Enhanced Representation" in text
+    assert "ids           = {clark2020electra}" in text and "keywords      = {ICLR, pretraining}" in text
+    assert "eprint        = {2003.10555}" in text
+    assert [(p.kind, p.source.line) for p in result.bib.problems] == [("unparsable-block", 19)]
+
+
+def test_dedupe_cli_dry_run_and_output(tmp_path: Path) -> None:
+    source = tmp_path / "thesis.bib"
+    source.write_text(BIB, "utf-8")
+    runner = CliRunner()
+    dry = runner.invoke(main, ["dedupe", str(source), "--dry-run", "--json"])
+    assert dry.exit_code == 0 and source.read_text("utf-8") == BIB
+    report = json.loads(dry.output)
+    assert report["groups"][0]["merged"] == ["clark2020electra"] and report["problems"][0]["line"] == 19
+    out = tmp_path / "clean.bib"
+    done = runner.invoke(main, ["dedupe", str(source), "-o", str(out)])
+    assert done.exit_code == 0 and "4 entries -> 3" in done.output
+    assert out.read_text("utf-8").count("@inproceedings{Clark2020ELECTRAiclr") == 1
+    assert source.read_text("utf-8") == BIB
