@@ -38,41 +38,39 @@ class DedupeResult:
 
 
 def _lead(items: list[BibItem]) -> BibItem:
-    return max(items, key=lambda it: (is_published(it.record), len(it.record.authors), bool(it.record.year)))
+    return max(items, key=lambda it: (is_published(it.record), it.author_count(), bool(it.record.year)))
 
 
-def _split_keywords(value: str) -> list[str]:
+def _split_list(value: str) -> list[str]:
     return [k.strip() for k in value.split(",") if k.strip()]
 
 
 def merge_entries(items: list[BibItem]) -> Entry:
+    """The lead's fields as written, plus the fields only the others have; keywords united;
+    merged-away keys in `ids`."""
     lead = _lead(items)
-    fields = {f.key.lower(): f for f in lead.entry.fields}
-    order = [f.key for f in lead.entry.fields]
+    raw = dict(lead.block.raw)
+    names = {n.lower(): n for n in lead.block.field_names}
+    keywords = _split_list(lead.block.fields.get("keywords", ""))
+    aliases = _split_list(lead.block.fields.get("ids", ""))
     for item in items:
         if item is lead:
             continue
-        for f in item.entry.fields:
-            low = f.key.lower()
-            if low == "keywords" and "keywords" in fields:
-                merged = _split_keywords(str(fields["keywords"].value))
-                merged += [k for k in _split_keywords(str(f.value)) if k not in merged]
-                fields["keywords"] = Field(fields["keywords"].key, ", ".join(merged))
-            elif low not in fields and low != "ids":
-                fields[low] = Field(f.key, f.value)
-                order.append(f.key)
-    aliases = []
-    for item in items:
-        if "ids" in {f.key.lower() for f in item.entry.fields}:
-            aliases += _split_keywords(str(next(f.value for f in item.entry.fields if f.key.lower() == "ids")))
-        if item is not lead:
-            aliases.append(item.entry.key)
-    aliases = [a for a in dict.fromkeys(aliases) if a != lead.entry.key]
+        aliases += [item.key, *_split_list(item.block.fields.get("ids", ""))]
+        keywords += [k for k in _split_list(item.block.fields.get("keywords", "")) if k not in keywords]
+        for name in item.block.field_names:
+            low = name.lower()
+            if low not in raw and low not in ("ids", "keywords"):
+                raw[low] = item.block.raw[low]
+                names[low] = name
+    if keywords:
+        raw["keywords"] = "{" + ", ".join(keywords) + "}"
+        names.setdefault("keywords", "keywords")
+    aliases = [a for a in dict.fromkeys(aliases) if a != lead.key]
     if aliases:
-        fields["ids"] = Field("ids", ", ".join(aliases))
-        if "ids" not in order:
-            order.append("ids")
-    return Entry(lead.entry.entry_type, lead.entry.key, [fields[k.lower()] for k in order])
+        raw["ids"] = "{" + ", ".join(aliases) + "}"
+        names.setdefault("ids", "ids")
+    return Entry(lead.block.entry_type, lead.key, [Field(names[low], value) for low, value in raw.items()])
 
 
 def _write_entry(entry: Entry) -> str:
@@ -81,40 +79,37 @@ def _write_entry(entry: Entry) -> str:
     fmt.value_column = "auto"
     fmt.block_separator = "\n"
     fmt.trailing_comma = True
-    return bibtexparser.write_string(Library([entry]), bibtex_format=fmt).strip()
+    return bibtexparser.write_string(Library([entry]), bibtex_format=fmt, unparse_stack=[]).strip() + "\n"
 
 
 def dedupe_text(text: str, file: str) -> DedupeResult:
     bib = read_bib(text, file)
-    records = [it.record for it in bib.items]
-    findings: Findings = find_duplicates(records)
-    by_index = {id(it.entry): i for i, it in enumerate(bib.items)}
-    group_of: dict[int, int] = {}
-    for g_index, group in enumerate(findings.groups):
-        for member in group.members:
-            group_of[member] = g_index
-    merged_entries: dict[int, Entry] = {}
+    findings: Findings = find_duplicates([it.record for it in bib.items], families=lambda i: bib.items[i].families())
+    item_of_block = {id(it.block): i for i, it in enumerate(bib.items)}
+    group_of = {member: g for g, group in enumerate(findings.groups) for member in group.members}
+    merged: dict[int, Entry] = {}
     groups: list[DedupeGroup] = []
-    for g_index, group in enumerate(findings.groups):
+    for g, group in enumerate(findings.groups):
         items = [bib.items[i] for i in group.members]
         entry = merge_entries(items)
-        merged_entries[g_index] = entry
-        groups.append(DedupeGroup(entry.key, tuple(it.entry.key for it in items if it.entry.key != entry.key),
+        merged[g] = entry
+        groups.append(DedupeGroup(entry.key, tuple(it.key for it in items if it.key != entry.key),
                                   group.reason, tuple(it.line for it in items)))
-
     out: list[str] = []
-    written_groups: set[int] = set()
+    skip_space = False  # the blank lines after a merged-away entry go with it
     for block in bib.blocks:
-        index = by_index.get(id(block))
+        index = item_of_block.get(id(block))
         if index is None or index not in group_of:
-            out.append((block.raw or "").strip("\n"))
+            if not (skip_space and block.kind == "other" and not block.text.strip()):
+                out.append(block.text)  # untouched: byte for byte
+            skip_space = False
             continue
-        g_index = group_of[index]
-        if g_index in written_groups:
-            continue  # merged into the group's entry, written where the group first appears
-        written_groups.add(g_index)
-        out.append(_write_entry(merged_entries[g_index]))
-    new_text = "\n\n".join(b for b in out if b) + "\n"
-    suspects = [(bib.items[s.a].entry.key, bib.items[s.b].entry.key, s.score, s.why_not) for s in findings.suspects]
+        g = group_of[index]
+        first = findings.groups[g].members[0] == index
+        if first:
+            out.append(_write_entry(merged[g]))  # the group is written where it first appears
+        skip_space = not first
+    new_text = "".join(out)
+    suspects = [(bib.items[s.a].key, bib.items[s.b].key, s.score, s.why_not) for s in findings.suspects]
     removed = sum(len(g.members) - 1 for g in findings.groups)
     return DedupeResult(new_text, groups, suspects, bib, len(bib.items), len(bib.items) - removed)

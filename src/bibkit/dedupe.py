@@ -22,7 +22,7 @@ so the work is O(n log n), never all pairs.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
@@ -95,7 +95,7 @@ def _conflicting_ids(a: Record, b: Record) -> str:
     return ""
 
 
-def _guard(a: Record, b: Record) -> tuple[str, int]:
+def _guard(a: Record, b: Record, fa: set[str], fb: set[str]) -> tuple[str, int]:
     """('' or why they differ, number of positive agreements on year and authors)."""
     conflict = _conflicting_ids(a, b)
     if conflict:
@@ -105,7 +105,6 @@ def _guard(a: Record, b: Record) -> tuple[str, int]:
         if abs(a.year - b.year) > 1:
             return f"years {a.year} and {b.year}", 0
         agreements += 1
-    fa, fb = _families(a.authors), _families(b.authors)
     if fa and fb:
         if not fa & fb:
             return "no author in common", 0
@@ -118,19 +117,43 @@ def _comparable(a: Record, b: Record) -> bool:
     return a.kind == b.kind or (a.kind == Kind.PAPER and b.kind in (Kind.REPORT, Kind.THESIS))
 
 
-def _adds_whole_words(ta: str, tb: str) -> bool:
-    """One title is the other plus or minus whole words: another work, not a typo."""
+def _differs_by_words(ta: str, tb: str) -> str:
+    """Why two similar titles name different works, or '' when they differ only within words.
+
+    A typo or a truncation changes letters inside a word ("Kind"/"Kinds", "Representatio"/
+    "Representations"); another work adds, drops or replaces whole words ("Memory Transformer
+    Networks", "... : A Survey", "Graph Convolution"/"Graph Routing").
+    """
     wa, wb = title_words(ta), title_words(tb)
-    short, long_ = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
-    if len(short) == len(long_):
-        return False
-    it = iter(long_)
-    return all(word in it for word in short)  # short is a subsequence of long
+    only_a = [w for w in wa if w not in wb]
+    only_b = [w for w in wb if w not in wa]
+    if len(only_a) != len(only_b):
+        return "titles differ by whole words"
+    for x, y in zip(only_a, only_b, strict=True):
+        if not (x.startswith(y) or y.startswith(x) or fuzz.ratio(x, y) >= 75):
+            return f"different words ({x!r} / {y!r})"
+    return ""
 
 
-def find_duplicates(records: Sequence[Record], threshold: float = FUZZY_THRESHOLD) -> Findings:
+def find_duplicates(
+    records: Sequence[Record],
+    threshold: float = FUZZY_THRESHOLD,
+    families: Callable[[int], set[str]] | None = None,
+) -> Findings:
+    """Group the records that are one work.
+
+    ``families(i)`` gives record i's author family names; by default they come from its
+    authors.  A .bib reader passes a lazy one, so names are parsed only for the few records
+    whose titles meet another's.
+    """
     n = len(records)
     uf = _UnionFind(n)
+    cache: dict[int, set[str]] = {}
+
+    def fam(i: int) -> set[str]:
+        if i not in cache:
+            cache[i] = families(i) if families is not None else _families(records[i].authors)
+        return cache[i]
 
     # Tier 1: strong tokens.
     owner: dict[str, int] = {}
@@ -155,7 +178,7 @@ def find_duplicates(records: Sequence[Record], threshold: float = FUZZY_THRESHOL
                 a, b = members[x], members[y]
                 if uf.find(a) == uf.find(b) or not _comparable(records[a], records[b]):
                     continue
-                why_not, _ = _guard(records[a], records[b])
+                why_not, _ = _guard(records[a], records[b], fam(a), fam(b))
                 if not why_not:
                     uf.union(a, b, "title")
 
@@ -171,10 +194,11 @@ def find_duplicates(records: Sequence[Record], threshold: float = FUZZY_THRESHOL
                 if not score or not _comparable(records[a], records[b]):
                     continue
                 pair = (min(a, b), max(a, b))
-                if _adds_whole_words(records[a].title, records[b].title):
-                    suspects[pair] = Suspect(*pair, round(score, 1), "titles differ by whole words")
+                words = _differs_by_words(records[a].title, records[b].title)
+                if words:
+                    suspects[pair] = Suspect(*pair, round(score, 1), words)
                     continue
-                why_not, agreements = _guard(records[a], records[b])
+                why_not, agreements = _guard(records[a], records[b], fam(a), fam(b))
                 if not why_not and agreements:
                     uf.union(a, b, f"similar-title:{score:.0f}")
                 else:

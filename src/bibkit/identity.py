@@ -46,9 +46,14 @@ def _id_tokens(found: Identifiers) -> list[str]:
 
 
 def strong_tokens(record: Record) -> list[str]:
-    """Identifiers, then the main link: a shared one means the same work."""
+    """Identifiers, then the main link: a shared one means the same work.
+
+    A paper's link counts only through the identifiers it carries: papers of one event
+    often share a link to the whole proceedings (COLT 2010 in DBLP), which identifies none
+    of them.  Posts and repositories are identified by their link.
+    """
     tokens = _id_tokens(record.ids)
-    if record.url:
+    if record.url and record.kind != Kind.PAPER:
         tokens.append(f"url:{ids.url_identity(record.url)}")
     return list(dict.fromkeys(tokens))
 

@@ -1,23 +1,22 @@
 """Reader for existing .bib files (a thesis bibliography, a Zotero export, bibkit's own output).
 
-bibtexparser v2 splits the file; blocks it cannot parse are kept (with their line) and
-reported, never dropped.  Each entry also becomes a ``Record`` so the deduplication and
+The fast scanner (bibscan.py) splits the file; blocks it cannot parse are kept (with
+their line) and reported, never dropped.  Each entry also becomes a ``Record`` so the deduplication and
 resolution engines work on .bib input as on lists.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
 
-import bibtexparser
-from bibtexparser.model import Block, Entry, ParsingFailedBlock
 from pybtex.database import Person as PybtexPerson
 
 from .. import ids
+from ..identity import normalized_title
 from ..model import Identifiers, Kind, Person, Problem, Record, Source, Venue, VenueKind
 from ..normalize.latex import to_text
+from .bibscan import ScannedBlock, scan
 
 _REPOSITORY_HINT = re.compile(r"repository|github|gitlab|software", re.I)
 _ARXIV_JOURNAL = re.compile(r"arxiv(?:\s+preprint)?(?:\s+arxiv:\s*(\S+))?|^corr$", re.I)
@@ -25,22 +24,60 @@ _ARXIV_JOURNAL = re.compile(r"arxiv(?:\s+preprint)?(?:\s+arxiv:\s*(\S+))?|^corr$
 
 @dataclass(frozen=True)
 class BibItem:
-    """One entry of a .bib file: the parsed entry, its record, and where it starts."""
+    """One entry of a .bib file: the scanned block, its record, and where it starts."""
 
-    entry: Entry
+    block: ScannedBlock
     record: Record
-    line: int  # 1-based
+
+    @property
+    def key(self) -> str:
+        return self.block.key
+
+    @property
+    def line(self) -> int:
+        return self.block.line
+
+    def families(self) -> set[str]:
+        """Author family names, parsed on demand."""
+        people, _ = parse_people(self.block.fields.get("author", "") or self.block.fields.get("editor", ""))
+        return {normalized_title(p.last) for p in people} - {""}
+
+    def author_count(self) -> int:
+        names = self.block.fields.get("author", "")
+        return len(re.split(r"\s+and\s+", names.strip())) if names.strip() else 0
 
 
 @dataclass(frozen=True)
 class BibFile:
-    blocks: list[Block]  # every block in file order, failed ones included
+    blocks: list[ScannedBlock]  # every block in file order, failed ones included; texts join to the file
     items: list[BibItem]
     problems: list[Problem]
 
 
-def _fields(entry: Entry) -> dict[str, str]:
-    return {f.key.lower(): str(f.value) for f in entry.fields}
+_SIMPLE_NAME = re.compile(r"^[^{}\\]+$")
+
+
+def _simple_person(name: str) -> Person | None:
+    """BibTeX's name rules for names without braces or commands (the common case), fast."""
+    if not _SIMPLE_NAME.match(name):
+        return None
+    parts = [p.strip() for p in name.split(",")]
+    if len(parts) == 1:
+        words = parts[0].split()
+        if len(words) == 1:
+            return Person(last=words[0], literal=False)
+        # "First von Last": the von part starts at the first lower-case word before the last.
+        i = next((k for k, w in enumerate(words[:-1]) if w[:1].islower()), len(words) - 1)
+        j = max((k for k, w in enumerate(words[:-1]) if w[:1].islower()), default=i - 1)
+        first, von, last = words[:i], words[i : j + 1], words[j + 1 :]
+        return Person(last=" ".join(last), first=" ".join(first), von=" ".join(von))
+    if len(parts) in (2, 3):
+        lastpart = parts[0].split()
+        k = max((n for n, w in enumerate(lastpart[:-1]) if w[:1].islower()), default=-1)
+        von, last = lastpart[: k + 1], lastpart[k + 1 :]
+        jr = parts[1] if len(parts) == 3 else ""
+        return Person(last=" ".join(last), first=parts[-1], von=" ".join(von), jr=jr)
+    return None
 
 
 def parse_people(raw: str) -> tuple[tuple[Person, ...], bool]:
@@ -56,6 +93,10 @@ def parse_people(raw: str) -> tuple[tuple[Person, ...], bool]:
             continue
         if part.startswith("{") and part.endswith("}") and part.count("{") == 1:
             people.append(Person(last=to_text(part), literal=True))
+            continue
+        simple = _simple_person(part)
+        if simple is not None:
+            people.append(simple)
             continue
         parsed = PybtexPerson(part)
         last = to_text(" ".join(parsed.last_names))
@@ -73,9 +114,14 @@ def parse_people(raw: str) -> tuple[tuple[Person, ...], bool]:
     return tuple(people), others
 
 
-def entry_to_record(entry: Entry, file: str, line: int) -> Record:
-    f = _fields(entry)
-    etype = entry.entry_type.lower()
+def record_from_fields(
+    entry_type: str, key: str, f: dict[str, str], file: str, line: int, with_authors: bool = True
+) -> Record:
+    """A record from an entry's fields (lower-case names, values without delimiters).
+
+    ``with_authors=False`` leaves names unparsed (the costliest part) for callers that
+    parse them on demand (see ``BibItem.families``)."""
+    etype = entry_type.lower()
     found = Identifiers()
     eprint = f.get("eprint", "")
     prefix = (f.get("archiveprefix", "") or f.get("eprinttype", "")).lower()
@@ -98,9 +144,7 @@ def entry_to_record(entry: Entry, file: str, line: int) -> Record:
         kind = VenueKind.PREPRINT if m else VenueKind.JOURNAL
         venue = Venue(acronym="", name=journal, kind=kind)
 
-    if etype in ("article", "inproceedings", "incollection", "conference", "proceedings", "unpublished"):
-        kind = Kind.PAPER
-    elif etype in ("phdthesis", "mastersthesis", "thesis"):
+    if etype in ("phdthesis", "mastersthesis", "thesis"):
         kind = Kind.THESIS
     elif etype in ("techreport", "report"):
         kind = Kind.REPORT
@@ -108,18 +152,19 @@ def entry_to_record(entry: Entry, file: str, line: int) -> Record:
         kind = Kind.BOOK
     elif etype == "software" or _REPOSITORY_HINT.search(f.get("howpublished", "")):
         kind = Kind.REPOSITORY
-    elif found.arxiv or found.doi or found.acl or found.openreview:
-        kind = Kind.PAPER
-    else:
+    elif etype in ("online", "electronic", "www", "webpage"):
         kind = Kind.WEBPAGE
-    authors, others = parse_people(f.get("author", "") or f.get("editor", ""))
+    else:
+        # @article, @inproceedings, and @misc: in a bibliography a @misc is most often a
+        # preprint, so it is compared with papers.
+        kind = Kind.PAPER
+    authors, others = parse_people(f.get("author", "") or f.get("editor", "")) if with_authors else ((), False)
     year_match = re.search(r"(?:19|20)\d{2}", f.get("year", "") or f.get("date", ""))
     keywords = [k.strip() for k in to_text(f.get("keywords", "")).split(",") if k.strip()]
-    source = Source(file, line, "")
     return Record(
         kind=kind,
         title=to_text(f.get("title", "")).strip(),
-        sources=(source,),
+        sources=(Source(file, line, ""),),
         authors=authors,
         others=others,
         year=int(year_match.group(0)) if year_match else None,
@@ -128,34 +173,33 @@ def entry_to_record(entry: Entry, file: str, line: int) -> Record:
         url=url,
         categories=(tuple(keywords),),
         pages=f.get("pages", ""),
-        key=entry.key,
+        key=key,
     )
 
 
 def read_bib(text: str, file: str) -> BibFile:
-    # bibtexparser logs each failed block; they are reported here as problems with a line instead.
-    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
-    library = bibtexparser.parse_string(text)
+    """Scan a .bib file; every entry becomes a record (authors left to ``BibItem.families``),
+    every failed block a problem."""
+    blocks = scan(text)
     problems: list[Problem] = []
     items: list[BibItem] = []
-    for block in library.blocks:
-        line = (block.start_line or 0) + 1
-        if isinstance(block, ParsingFailedBlock):
-            raw = (block.raw or "").strip().splitlines()
-            first = raw[0][:60] if raw else ""
-            reason = next(iter(str(block.error).strip().splitlines()[-1:]), type(block.error).__name__)
+    for block in blocks:
+        if block.kind == "failed":
+            first = block.text.strip().splitlines()[0][:60] if block.text.strip() else ""
             problems.append(
-                Problem(Source(file, line), "unparsable-block",
-                        f"cannot parse {first!r} ({reason.strip()}); kept unchanged", "error")
+                Problem(Source(file, block.line), "unparsable-block",
+                        f"cannot parse {first!r} ({block.error}); kept unchanged", "error")
             )
-        elif isinstance(block, Entry):
-            items.append(BibItem(block, entry_to_record(block, file, line), line))
+        elif block.kind == "entry":
+            record = record_from_fields(block.entry_type, block.key, block.fields, file, block.line,
+                                        with_authors=False)
+            items.append(BibItem(block, record))
     seen: dict[str, int] = {}
     for item in items:
-        low = item.entry.key.lower()
+        low = item.key.lower()
         if low in seen:
             problems.append(Problem(Source(file, item.line), "duplicate-key",
-                                    f"key {item.entry.key!r} already used on line {seen[low]}", "error"))
+                                    f"key {item.key!r} already used on line {seen[low]}", "error"))
         else:
             seen[low] = item.line
-    return BibFile(list(library.blocks), items, problems)
+    return BibFile(blocks, items, problems)

@@ -1,0 +1,195 @@
+"""A fast, lossless splitter for .bib files.
+
+Why not bibtexparser here: `bibkit dedupe` must handle 20,000-160,000-entry files in a
+few seconds, and bibtexparser v2's character-level splitter alone needs about 5 s per
+20,000 entries.  This scanner finds blocks with regular expressions and counts braces
+with ``re.finditer``, which is an order of magnitude faster, and keeps every block's
+exact text so untouched entries are written back byte for byte.  It follows the same
+rules as bibtexparser for what fails: an entry whose braces do not close before the
+next ``@`` at a line start is a failed block, kept verbatim and reported with its line.
+Entries in ``@type(...)`` form fall back to bibtexparser.  Writing merged entries still
+goes through bibtexparser.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import bibtexparser
+
+_BLOCK_START = re.compile(r"(?m)^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*([{(])")
+_BRACES = re.compile(r"[{}]")
+_FIELD_NAME = re.compile(r"\s*([A-Za-z_][\w\-:.+]*)\s*=\s*")
+_BARE = re.compile(r"[^\s,#}]+")
+_SEP = re.compile(r"\s*#\s*")
+_QUOTE_STOPS = re.compile(r'[{}"]')
+_GAP = re.compile(r"[\s,]*")
+# A whole field whose value has no nested braces, in one match (most fields): C speed.
+_SIMPLE_FIELD = re.compile(
+    r'([A-Za-z_][\w\-:.+]*)\s*=\s*(\{[^{}]*\}|"[^"{}]*"|[\w\-:.+]+)(?=\s*[,}])'
+)
+_KEY = re.compile(r"\s*([^\s,{}]+)\s*(?:,|(?=}))")
+_SPECIAL = {"comment", "preamble", "string"}
+
+
+@dataclass
+class ScannedBlock:
+    kind: str  # "entry" | "failed" | "other"
+    text: str  # the block's exact text
+    line: int  # 1-based line of its first character
+    entry_type: str = ""
+    key: str = ""
+    fields: dict[str, str] = field(default_factory=dict)  # lower-case name -> value, delimiters removed
+    raw: dict[str, str] = field(default_factory=dict)  # lower-case name -> value exactly as written
+    field_names: list[str] = field(default_factory=list)  # as written, in order
+    error: str = ""
+
+
+def _balanced_end(text: str, open_pos: int, limit: int) -> int:
+    """Index just past the brace closing the one at open_pos, or -1 if it does not close before limit."""
+    depth = 0
+    for m in _BRACES.finditer(text, open_pos, limit):
+        depth += 1 if m.group() == "{" else -1
+        if depth == 0:
+            return m.end()
+    return -1
+
+
+def _read_value(body: str, pos: int, limit: int) -> tuple[str, int]:
+    """One field value (parts joined by #) starting at pos; returns (value, new pos)."""
+    parts = []
+    while True:
+        if pos >= limit:
+            raise ValueError("value missing")
+        c = body[pos]
+        if c == "{":
+            end = _balanced_end(body, pos, limit)
+            if end < 0:
+                raise ValueError("unbalanced braces in a value")
+            parts.append(body[pos + 1 : end - 1])
+            pos = end
+        elif c == '"':
+            depth = 0
+            for m in _QUOTE_STOPS.finditer(body, pos + 1, limit):
+                ch = m.group()
+                if ch == "{":
+                    depth += 1
+                elif ch == "}":
+                    depth -= 1
+                elif depth == 0:
+                    break
+            else:
+                raise ValueError("unterminated quoted value")
+            parts.append(body[pos + 1 : m.start()])
+            pos = m.end()
+        else:
+            m = _BARE.match(body, pos, limit)
+            if not m:
+                raise ValueError(f"unexpected {c!r}")
+            parts.append(m.group())
+            pos = m.end()
+        sep = _SEP.match(body, pos, limit)
+        if not sep:
+            return (parts[0] if len(parts) == 1 else " # ".join(parts)), pos
+        pos = sep.end()
+
+
+def _parse_entry(block: ScannedBlock, text: str, pos: int, limit: int) -> int:
+    """Read key and fields from just after the opening brace; return the index past the
+    closing brace.  Values are read once, braces counted once: no second pass."""
+    m = _KEY.match(text, pos, limit)
+    if not m:
+        raise ValueError("no key")
+    block.key = m.group(1)
+    pos = m.end()
+    if text.startswith("}", pos):
+        return pos + 1  # an entry with a key and no fields
+    while True:
+        pos = _GAP.match(text, pos, limit).end()  # type: ignore[union-attr]  # matches the empty string
+        if pos >= limit:
+            raise ValueError("the entry does not close before the next entry")
+        if text[pos] == "}":
+            return pos + 1
+        m = _SIMPLE_FIELD.match(text, pos, limit)
+        if m:
+            raw = m.group(2)
+            low = m.group(1).lower()
+            block.fields[low] = (raw[1:-1] if raw[0] in '{"' else raw).strip()
+            block.raw[low] = raw
+            block.field_names.append(m.group(1))
+            pos = m.end()
+            continue
+        m = _FIELD_NAME.match(text, pos, limit)
+        if not m:
+            raise ValueError(f"expected a field name near {text[pos:pos + 20]!r}")
+        value_start = m.end()
+        value, pos = _read_value(text, value_start, limit)
+        low = m.group(1).lower()
+        block.fields[low] = value.strip()
+        block.raw[low] = text[value_start:pos].strip()
+        block.field_names.append(m.group(1))
+
+
+def _fallback(text: str, line: int) -> ScannedBlock:
+    """Parse one block with bibtexparser (parenthesised entries and other rare forms)."""
+    library = bibtexparser.parse_string(text)
+    if library.entries and not library.failed_blocks:
+        entry = library.entries[0]
+        block = ScannedBlock("entry", text, line, entry.entry_type.lower(), entry.key)
+        for f in entry.fields:
+            block.fields[f.key.lower()] = str(f.value)
+            block.raw[f.key.lower()] = "{" + str(f.value) + "}"
+            block.field_names.append(f.key)
+        return block
+    error = str(library.failed_blocks[0].error) if library.failed_blocks else "cannot parse"
+    return ScannedBlock("failed", text, line, error=error.strip().splitlines()[-1] if error.strip() else "cannot parse")
+
+
+def scan(text: str) -> list[ScannedBlock]:
+    """Every block of the file in order; the concatenation of their texts is the file."""
+    starts = list(_BLOCK_START.finditer(text))
+    blocks: list[ScannedBlock] = []
+    line = 1
+    pos = 0
+
+    def add(block: ScannedBlock) -> None:
+        nonlocal line
+        blocks.append(block)
+        line += block.text.count("\n")
+
+    for i, m in enumerate(starts):
+        start = m.start()
+        if start > pos:
+            add(ScannedBlock("other", text[pos:start], line))
+        limit = starts[i + 1].start() if i + 1 < len(starts) else len(text)
+        entry_type = m.group(1).lower()
+        if m.group(2) == "(":
+            add(_fallback(text[start:limit], line))
+            pos = limit
+            continue
+        open_pos = m.end() - 1
+        if entry_type in _SPECIAL:
+            end = _balanced_end(text, open_pos, limit)
+            if end < 0:
+                add(ScannedBlock("failed", text[start:limit], line, entry_type,
+                                 error="braces do not close before the next entry"))
+                pos = limit
+            else:
+                add(ScannedBlock("other", text[start:end], line, entry_type))
+                pos = end
+            continue
+        block = ScannedBlock("entry", "", line, entry_type)
+        try:
+            end = _parse_entry(block, text, open_pos + 1, limit)
+        except ValueError as exc:
+            # Kept whole up to the next entry, as bibtexparser keeps a failed block.
+            add(ScannedBlock("failed", text[start:limit], line, entry_type, error=str(exc)))
+            pos = limit
+            continue
+        block.text = text[start:end]
+        add(block)
+        pos = end
+    if pos < len(text):
+        add(ScannedBlock("other", text[pos:], line))
+    return blocks
