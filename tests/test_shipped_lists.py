@@ -48,10 +48,12 @@ def test_combined_parses_with_both_parsers_and_keys_are_unique(shipped) -> None:
 
 def test_no_identifier_is_shared_by_two_entries(shipped) -> None:
     library = bibtexparser.parse_string(_combined(shipped))
-    eprints = Counter(e.fields_dict["eprint"].value for e in library.entries if "eprint" in e.fields_dict)
-    urls = Counter(e.fields_dict["url"].value for e in library.entries if "url" in e.fields_dict)
-    assert [k for k, n in eprints.items() if n > 1] == []
-    assert [k for k, n in urls.items() if n > 1] == []
+    for name in ("eprint", "url", "doi"):
+        values = Counter(e.fields_dict[name].value.lower() for e in library.entries if name in e.fields_dict)
+        assert [v for v, n in values.items() if n > 1] == [], name
+    forums = Counter(m for e in library.entries for m in set(OPENREVIEW.findall(e.fields_dict["url"].value))
+                     if "url" in e.fields_dict)
+    assert [f for f, n in forums.items() if n > 1] == []
 
 
 def test_per_list_files_hold_that_lists_items_with_the_same_keys(shipped) -> None:

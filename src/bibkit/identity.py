@@ -36,9 +36,14 @@ def title_words(title: str) -> list[str]:
     return [w for w in re.split(r"[^0-9a-z\u2e80-\U0002ffff]+", folded) if w]
 
 
+_ACL_VOLUME = re.compile(r"(?:\.0|-\d000)$")
+
+
 def _id_tokens(found: Identifiers) -> list[str]:
     tokens = []
     for scheme, value in found.as_pairs():
+        if scheme == "acl" and _ACL_VOLUME.search(value):
+            continue  # "2006.amta-panels.0", "P19-1000": a whole volume's id, not one work's
         # An arXiv DataCite DOI is the arXiv id in another form, not a publisher's DOI.
         m = _ARXIV_DOI.match(value) if scheme == "doi" else None
         tokens.append(f"arxiv:{m.group(1).lower()}" if m else f"{scheme}:{value}")

@@ -43,6 +43,7 @@ def as_dict(result: BuildResult, written: dict[Path, bool], root: Path) -> dict:
         ],
         "combined": {
             "path": rel(result.combined_path),
+            "items_before_deduplication": sum(s.items_seen for s in result.lists),
             "entries": len(result.records),
             "entries_by_type": dict(sorted(Counter(_types(result)).items())),
         },
