@@ -186,10 +186,10 @@ def main() -> None:
             path = Path(tmp) / f"bench-{size_arg}.bib"
             truth = make_file(entries, size, seed=42, path=path)
             n = path.read_text("utf-8").count("\n@") + 1
+            print(f"[{size_arg}] {n} entries, {len(truth)} injected duplicates")
             runs = [run_bibkit(path) for _ in range(args.repeat)]
             elapsed, groups = sorted(runs, key=lambda r: r[0])[len(runs) // 2]
             found, false = evaluate(groups, truth, show=args.show)
-            print(f"[{size_arg}] {n} entries, {len(truth)} injected duplicates")
             print(f"  bibkit dedupe:  {elapsed:7.2f} s  found {found}/{len(truth)}  false merges {false}")
             if not args.no_tidy and size_arg in args.tidy_sizes:
                 t_elapsed, t_groups = run_tidy(path, args.tidy_dir)

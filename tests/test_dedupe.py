@@ -215,3 +215,22 @@ def test_dedupe_cli_dry_run_and_output(tmp_path: Path) -> None:
     assert done.exit_code == 0 and "4 entries -> 3" in done.output
     assert out.read_text("utf-8").count("@inproceedings{Clark2020ELECTRAiclr") == 1
     assert source.read_text("utf-8") == BIB
+
+
+def test_titles_that_differ_in_a_number_are_different_works() -> None:
+    a = rec("Model AI Assignments 2017", 1, authors=("Neller",), year=2017)
+    b = rec("Model AI Assignments 2018", 2, authors=("Neller",), year=2018)
+    findings = find_duplicates([a, b])
+    assert findings.groups == [] and "different numbers" in findings.suspects[0].why_not
+
+
+def test_an_identifier_collision_between_plainly_different_works_is_reported_not_merged() -> None:
+    a = rec("Statistical machine translation and hybrid machine translation", 1, authors=("Koehn",), year=2006,
+            acl="2006.amta-panels.3")
+    b = rec("Social impact of MT", 2, authors=("DeCamp",), year=2006, acl="2006.amta-panels.3")
+    findings = find_duplicates([a, b])
+    assert findings.groups == []
+    assert findings.suspects[0].why_not == "same acl:2006.amta-panels.3 but different title and authors"
+    # ...while a preprint and its published version share the id, authors and (nearly) the title.
+    c = rec("Social Impact of Machine Translation", 3, authors=("DeCamp",), year=2006, acl="2006.amta-panels.3")
+    assert [g.members for g in find_duplicates([b, c]).groups] == [(0, 1)]
