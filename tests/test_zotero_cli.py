@@ -1,0 +1,87 @@
+"""`bibkit sync` end to end: the command line against the stand-in served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bibkit.cli import main
+
+from .conftest import build_project, make_project
+from .zotero_server import ZoteroServer, serve
+
+KEY = "sekrit-test-key-4711"
+
+
+@pytest.fixture()
+def served():
+    server = ZoteroServer(4242, KEY)
+    url, stop = serve(server)
+    yield server, url
+    stop()
+
+
+def run(args: list[str], cwd: Path, env: dict[str, str] | None = None):
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        return CliRunner().invoke(main, args, env=env, catch_exceptions=False)
+    finally:
+        os.chdir(old)
+
+
+def test_offline_dry_run_of_any_bib_file(tmp_path: Path) -> None:
+    bib = tmp_path / "thesis.bib"
+    bib.write_text("@inproceedings{devlin2019bert, title = {{BERT}: Pre-training}, author = {Devlin, Jacob and "
+                   "Chang, Ming-Wei}, booktitle = {NAACL}, year = {2019}, keywords = {Models/Encoders}}\n", "utf-8")
+    result = run(["sync", "--dry-run", "--json", str(bib)], tmp_path, env={"ZOTERO_API_KEY": ""})
+    assert result.exit_code == 0
+    plan = json.loads(result.stdout)
+    (item,) = plan["items_to_create"]
+    assert item["itemType"] == "conferencePaper" and item["proceedingsTitle"] == "NAACL"
+    assert item["citationKey"] == "devlin2019bert" and item["title"] == "BERT: Pre-training"
+    assert [c["name"] for c in plan["collections_to_create"]] == ["thesis", "Models", "Encoders"]
+
+
+def test_missing_group_and_missing_key_are_clear_errors(tmp_path: Path) -> None:
+    bib = tmp_path / "x.bib"
+    bib.write_text("@misc{a, title = {A}}\n", "utf-8")
+    no_group = run(["sync", str(bib)], tmp_path, env={"ZOTERO_API_KEY": KEY})
+    assert no_group.exit_code != 0 and "--group" in no_group.stderr
+    no_key = run(["sync", str(bib), "--group", "1"], tmp_path, env={"ZOTERO_API_KEY": ""})
+    assert no_key.exit_code != 0 and "ZOTERO_API_KEY" in no_key.stderr
+
+
+def test_key_in_config_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "bibkit.toml").write_text("[zotero]\ngroup = 1\napi_key = 'abc'\n", "utf-8")
+    result = run(["sync", "--dry-run"], tmp_path)
+    assert result.exit_code != 0 and "api_key is not allowed" in result.stderr and "abc" not in result.output
+
+
+def test_sync_the_project_twice_over_http(tmp_path: Path, served) -> None:
+    server, url = served
+    project = make_project(tmp_path)
+    build_project(project)
+    env = {"ZOTERO_API_KEY": KEY, "ZOTERO_API_URL": url}
+    first = run(["sync", "--group", "4242", "--json"], project, env=env)
+    assert first.exit_code == 0, first.output
+    report = json.loads(first.stdout)
+    assert report["ok"] and len(report["created"]) > 400
+    assert KEY not in first.output and KEY not in (project / "bib" / ".zotero-sync-4242.json").read_text()
+    second = run(["sync", "--group", "4242"], project, env=env)
+    assert second.exit_code == 0 and "create 0, update 0" in second.stdout and "1 requests" in second.stdout
+    assert KEY not in second.output
+
+
+def test_wrong_key_is_reported_without_the_key(tmp_path: Path, served) -> None:
+    server, url = served
+    bib = tmp_path / "x.bib"
+    bib.write_text("@misc{a, title = {A}, year = {2020}}\n", "utf-8")
+    wrong = "wrong-key-0815"
+    result = run(["sync", str(bib), "--group", "4242", "--endpoint", url], tmp_path, env={"ZOTERO_API_KEY": wrong})
+    assert result.exit_code != 0 and "access denied" in result.stderr
+    assert wrong not in result.output

@@ -1,0 +1,233 @@
+"""bibkit sync against the local Zotero Web API stand-in (tests/zotero_server.py)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from bibkit.model import Identifiers, Kind, Person, Record, Source, Venue, VenueKind
+from bibkit.zotero.gateway import HttpGateway
+from bibkit.zotero.mapping import MARKER_TAG, collection_key, item_key, note_key, to_item
+from bibkit.zotero.pyzotero_gateway import connect
+from bibkit.zotero.sync import SyncState, desired_state, sync
+
+from .zotero_server import FIELDS, ZoteroServer
+
+GROUP = 123456
+KEY = "sekrit-test-key"
+
+
+def gateway_for(server: ZoteroServer) -> HttpGateway:
+    gw = connect(GROUP, KEY, "http://zotero.test", transport=server.transport())
+    gw.sleep = lambda seconds: None  # Retry-After and Backoff are honoured, in no time
+    return gw
+
+
+def rec(key: str, title: str, line: int, *, path: tuple[str, ...] = ("A",), list_name: str = "L",
+        kind: Kind = Kind.PAPER, venue: Venue | None = None, notes: tuple[str, ...] = (), **ids: str) -> Record:
+    return Record(kind=kind, title=title, sources=(Source("l.md", line, list_name),), categories=(path,),
+                  authors=(Person(last="Vaswani", first="Ashish"), Person(last="Google", literal=True)),
+                  year=2017, venue=venue, ids=Identifiers(**ids), key=key, notes=notes,
+                  url=f"https://arxiv.org/abs/{ids['arxiv']}" if "arxiv" in ids else "")
+
+
+NEURIPS = Venue("NeurIPS", "Advances in Neural Information Processing Systems 30", VenueKind.CONFERENCE, 2017,
+                publisher="Curran Associates, Inc.")
+
+
+def sample(n: int = 5) -> list[Record]:
+    out = [rec("vaswani2017attention", "Attention is All you Need", 1, venue=NEURIPS, arxiv="1706.03762",
+               path=("Transformer", "Papers"), notes=("Read this first.",))]
+    out += [rec(f"paper{i}", f"Paper number {i}", 10 + i, arxiv=f"2001.{i:05d}", path=("A", f"S{i % 2}"))
+            for i in range(n - 1)]
+    return out
+
+
+# --- mapping -------------------------------------------------------------------------------------
+
+def test_conference_paper_mapping() -> None:
+    mapped = to_item(sample()[0])
+    item = mapped.item
+    assert item["itemType"] == "conferencePaper"
+    assert item["proceedingsTitle"] == "Advances in Neural Information Processing Systems 30"
+    assert "publicationTitle" not in item
+    assert item["citationKey"] == "vaswani2017attention"
+    assert item["extra"] == "Citation Key: vaswani2017attention\narXiv: 1706.03762"
+    assert item["creators"] == [{"creatorType": "author", "firstName": "Ashish", "lastName": "Vaswani"},
+                                {"creatorType": "author", "name": "Google"}]
+    assert item["key"] == item_key("vaswani2017attention") and len(item["key"]) == 8
+    assert {"tag": MARKER_TAG, "type": 1} in item["tags"] and {"tag": "Transformer/Papers", "type": 1} in item["tags"]
+    assert item["collections"] == [collection_key(("L", "Transformer", "Papers"))]
+    assert mapped.note is not None and mapped.note["parentItem"] == item["key"]
+    assert mapped.note["key"] == note_key("vaswani2017attention")
+
+
+def test_preprint_repository_and_post_mapping() -> None:
+    preprint = to_item(sample()[1]).item
+    assert preprint["itemType"] == "preprint" and preprint["repository"] == "arXiv"
+    assert preprint["archiveID"] == "arXiv:2001.00000" and "arXiv:" not in preprint["extra"].split("\n", 1)[0][15:]
+    repo = to_item(replace(sample()[1], kind=Kind.REPOSITORY, site="github.com", url="https://github.com/a/b",
+                           ids=Identifiers())).item
+    assert repo["itemType"] == "computerProgram" and repo["company"] == "GitHub"
+    assert {c["creatorType"] for c in repo["creators"]} == {"programmer"}
+    post = to_item(replace(sample()[1], kind=Kind.ARTICLE, site="Zhihu", ids=Identifiers(), title="中文标题")).item
+    assert post["itemType"] == "blogPost" and post["blogTitle"] == "Zhihu" and post["language"] == "zh"
+
+
+def test_every_mapped_field_is_valid_for_its_type(shipped) -> None:
+    _, result = shipped
+    for record in result.records:
+        item = to_item(record).item
+        allowed = FIELDS[item["itemType"]] | {"key", "itemType", "tags", "collections"}
+        assert set(item) <= allowed, (record.key, set(item) - allowed)
+
+
+# --- sync ---------------------------------------------------------------------------------------
+
+def test_first_sync_creates_everything_once(tmp_path: Path) -> None:
+    server = ZoteroServer(GROUP, KEY)
+    records = sample(60)
+    state_path = tmp_path / "state.json"
+    report = sync(records, gateway_for(server), SyncState(GROUP), state_path=state_path)
+    assert report.ok and len(report.created) == 60 and report.notes_created == 1
+    regular = server.live_items()
+    assert len([i for i in regular if i["itemType"] != "note"]) == 60
+    assert {c["name"] for c in server.collections.values()} == {"L", "Transformer", "Papers", "A", "S0", "S1"}
+    _, collections = desired_state(records)
+    # ceil(items/50) + ceil(collections/50) + notes batch + 1 read
+    assert report.requests <= math.ceil(61 / 50) + math.ceil(len(collections) / 50) + 5
+    assert state_path.exists() and KEY not in state_path.read_text()
+
+
+def test_resync_with_nothing_changed_costs_one_request(tmp_path: Path) -> None:
+    server = ZoteroServer(GROUP, KEY)
+    state_path = tmp_path / "state.json"
+    sync(sample(), gateway_for(server), SyncState(GROUP), state_path=state_path)
+    gw = gateway_for(server)
+    report = sync(sample(), gw, SyncState.load(state_path, GROUP), state_path=state_path)
+    assert report.ok and report.created == [] and report.updated == [] and report.unchanged == 5
+    assert gw.requests <= 2
+
+
+def test_changed_entries_are_updated_incrementally(tmp_path: Path) -> None:
+    server = ZoteroServer(GROUP, KEY)
+    state_path = tmp_path / "state.json"
+    records = sample(30)
+    sync(records, gateway_for(server), SyncState(GROUP), state_path=state_path)
+    changed = [replace(r, title=r.title + " (revised)") if i < 10 else r for i, r in enumerate(records)]
+    gw = gateway_for(server)
+    report = sync(changed, gw, SyncState.load(state_path, GROUP), state_path=state_path)
+    assert len(report.updated) == 10 and report.unchanged == 20
+    assert gw.requests <= 3 + math.ceil(10 / 50)
+    assert server.items[item_key("paper0")]["title"] == "Paper number 0 (revised)"
+
+
+def test_colleagues_tag_and_note_survive_and_their_field_edit_is_a_conflict(tmp_path: Path) -> None:
+    server = ZoteroServer(GROUP, KEY)
+    state_path = tmp_path / "state.json"
+    records = sample()
+    sync(records, gateway_for(server), SyncState(GROUP), state_path=state_path)
+    key = item_key("paper1")
+    server.edit_item(key, tags=server.items[key]["tags"] + [{"tag": "to-read", "type": 0}])
+    server.add_item({"key": "NOTE2345", "itemType": "note", "parentItem": key, "note": "<p>mine</p>"})
+    server.edit_item(item_key("paper2"), title="Paper Number 2, Corrected")
+    changed = [replace(r, title="Paper number 2 (list edit)") if r.key == "paper2" else r for r in records]
+    changed = [replace(r, categories=(("A", "Moved"),)) if r.key == "paper1" else r for r in changed]
+    report = sync(changed, gateway_for(server), SyncState.load(state_path, GROUP), state_path=state_path)
+    tags = [t["tag"] for t in server.items[key]["tags"]]
+    assert "to-read" in tags and "A/Moved" in tags and "A/S1" not in tags
+    assert "NOTE2345" in server.items
+    assert [c["citation_key"] for c in report.conflicts] == ["paper2"] and report.conflicts[0]["fields"] == ["title"]
+    assert server.items[item_key("paper2")]["title"] == "Paper Number 2, Corrected"
+    forced = sync(changed, gateway_for(server), SyncState.load(state_path, GROUP), state_path=state_path, force=True)
+    assert forced.conflicts == [] and server.items[item_key("paper2")]["title"] == "Paper number 2 (list edit)"
+
+
+def test_items_bibkit_did_not_create_are_never_touched_and_prune_only_trashes_its_own(tmp_path: Path) -> None:
+    server = ZoteroServer(GROUP, KEY)
+    other = server.add_item({"key": "ABCDEFGH", "itemType": "webpage", "title": "A colleague's page", "creators": []})
+    state_path = tmp_path / "state.json"
+    records = sample()
+    sync(records, gateway_for(server), SyncState(GROUP), state_path=state_path)
+    report = sync(records[:3], gateway_for(server), SyncState.load(state_path, GROUP), state_path=state_path,
+                  prune=True)
+    assert sorted(report.trashed) == ["paper2", "paper3"]
+    assert server.items[item_key("paper2")]["deleted"] == 1 and item_key("paper2") in server.items  # trash only
+    assert server.items["ABCDEFGH"] == other
+
+
+def test_dry_run_writes_nothing(tmp_path: Path) -> None:
+    server = ZoteroServer(GROUP, KEY)
+    report = sync(sample(), gateway_for(server), SyncState(GROUP), dry_run=True)
+    assert len(report.plan.of("create")) == 5 and len(report.plan.collections) == 6
+    assert server.items == {} and server.collections == {} and server.version == 0
+    assert all(method == "GET" for method, _ in server.requests)
+
+
+def test_retried_create_after_a_dropped_response_makes_no_duplicate(tmp_path: Path) -> None:
+    server = ZoteroServer(GROUP, KEY)
+    # collections write succeeds, then the first items write commits but its response is lost
+    server.faults.script = [None, None, "drop"]
+    report = sync(sample(), gateway_for(server), SyncState(GROUP), state_path=tmp_path / "s.json")
+    assert report.ok
+    titles = [i["title"] for i in server.live_items() if i["itemType"] != "note"]
+    assert sorted(titles) == sorted(r.title for r in sample())
+
+
+def test_rate_limits_and_backoff_are_honoured() -> None:
+    server = ZoteroServer(GROUP, KEY)
+    server.faults.script = ["429", "503", "backoff", "429"]
+    server.faults.retry_after = "2"
+    waits: list[float] = []
+    gw = gateway_for(server)
+    gw.sleep = waits.append
+    report = sync(sample(), gw, SyncState(GROUP))
+    assert report.ok and waits.count(2.0) >= 3
+    assert len([i for i in server.live_items() if i["itemType"] != "note"]) == 5
+
+
+def test_a_concurrent_writer_between_batches_is_handled(tmp_path: Path) -> None:
+    server = ZoteroServer(GROUP, KEY)
+    server.faults.concurrent_edits = 3
+    report = sync(sample(120), gateway_for(server), SyncState(GROUP), state_path=tmp_path / "s.json")
+    assert report.ok and report.rounds > 1
+    ours = [i for i in server.live_items() if MARKER_TAG in [t["tag"] for t in i["tags"]] and i["itemType"] != "note"]
+    assert len(ours) == 120
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_shipped_bibliography_under_random_faults_converges(tmp_path: Path, shipped, seed: int) -> None:
+    _, result = shipped
+    records = result.records
+    server = ZoteroServer(GROUP, KEY)
+    foreign = server.add_item({"key": "ZZZZZZZZ", "itemType": "webpage", "title": "not ours", "creators": []})
+    server.faults.rate = 0.2
+    server.faults.seed = seed
+    server.faults.concurrent_edits = 2
+    state_path = tmp_path / "state.json"
+    for attempt in range(10):
+        try:
+            report = sync(records, gateway_for(server), SyncState.load(state_path, GROUP), state_path=state_path)
+        except Exception:  # a run may give up after retries; the user re-runs it
+            continue
+        if report.ok and not report.plan.writes:
+            break
+        if report.ok:
+            server.faults.rate = 0.0
+    else:
+        pytest.fail("did not converge")
+    server.faults.rate = 0.0
+    final = sync(records, gateway_for(server), SyncState.load(state_path, GROUP), state_path=state_path)
+    assert final.ok and final.created == [] and final.updated == []
+    items = [i for i in server.live_items() if i["itemType"] != "note" and MARKER_TAG in [t["tag"] for t in i["tags"]]]
+    assert len(items) == len(records), "exactly one item per entry"
+    assert sorted(i["citationKey"] for i in items) == sorted(r.key for r in records)
+    names = [(c["name"], c.get("parentCollection")) for c in server.collections.values()]
+    assert len(names) == len(set(names)), "every collection once"
+    mapped = {m.item["key"]: m.item for m in desired_state(records)[0]}
+    for item in items:
+        assert set(mapped[item["key"]]["collections"]) <= set(item["collections"])
+    assert server.items["ZZZZZZZZ"] == foreign, "no other item touched"
