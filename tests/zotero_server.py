@@ -64,16 +64,20 @@ class Faults:
     seed: int = 0
     concurrent_edits: int = 0  # writes by "a colleague" between bibkit's write requests
     rng: random.Random = field(init=False)
+    fired: list[str] = field(default_factory=list)  # every fault injected, for tests to check
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
 
     def next(self) -> str | None:
+        fault = None
         if self.script:
-            return self.script.pop(0)
-        if self.rate and self.rng.random() < self.rate:
-            return self.rng.choice(self.kinds)
-        return None
+            fault = self.script.pop(0)
+        elif self.rate and self.rng.random() < self.rate:
+            fault = self.rng.choice(self.kinds)
+        if fault:
+            self.fired.append(fault)
+        return fault
 
 
 class ZoteroServer:
