@@ -230,3 +230,38 @@ def test_shipped_bibliography_under_random_faults_converges(tmp_path: Path, ship
         assert set(mapped[item["key"]]["collections"]) <= set(item["collections"])
     assert server.items["ZZZZZZZZ"] == foreign, "no other item touched"
     assert server.faults.fired, "faults were injected"
+
+
+FOREIGN_BIB = r"""
+@article{smith2020x, author = {Smith, Jane and {OpenAI}}, title = {A {J}ournal Paper}, journal = {TACL},
+  volume = {8}, number = {2}, pages = {1--10}, year = {2020}, month = mar, doi = {10.1162/X}, abstract = {We show.},
+  language = {english}, keywords = {Survey/Old, Reading}}
+@phdthesis{doe2019t, author = {Doe, John}, title = {A Thesis}, school = {MIT}, year = {2019}}
+@book{roe2018b, author = {Roe, R.}, title = {A Book}, publisher = {Springer}, address = {Berlin}, year = {2018}}
+@incollection{poe2017c, author = {Poe, E.}, title = {A Chapter}, booktitle = {The Collected Volume}, year = {2017}}
+@techreport{tr2016, author = {Lee, K.}, title = {A Report}, institution = {Stanford University}, year = {2016}}
+@misc{arx2021, author = {Kim, Y.}, title = {A Preprint}, eprint = {2101.00001}, archivePrefix = {arXiv}, year = {2021}}
+"""
+
+
+def test_a_bib_bibkit_did_not_write_maps_as_a_zotero_import_would() -> None:
+    from bibkit.sources.bibfile import read_bib
+
+    bib = read_bib(FOREIGN_BIB, "thesis.bib", with_authors=True, list_name="thesis")
+    items = {it.key: to_item(it.record).item for it in bib.items}
+    art = items["smith2020x"]
+    assert art["itemType"] == "journalArticle" and art["publicationTitle"] == "TACL"
+    assert (art["volume"], art["issue"], art["pages"], art["date"]) == ("8", "2", "1-10", "2020-03")
+    assert art["DOI"] == "10.1162/x" and art["abstractNote"] == "We show." and art["language"] == "english"
+    assert art["creators"][1] == {"creatorType": "author", "name": "OpenAI"} and art["title"] == "A Journal Paper"
+    assert {"tag": "Survey/Old", "type": 1} in art["tags"] and {"tag": "Reading", "type": 1} in art["tags"]
+    assert len(art["collections"]) == 2 and art["citationKey"] == "smith2020x"
+    assert items["doe2019t"]["itemType"] == "thesis" and items["doe2019t"]["university"] == "MIT"
+    book = items["roe2018b"]
+    assert (book["itemType"], book["publisher"], book["place"]) == ("book", "Springer", "Berlin")
+    assert items["poe2017c"]["itemType"] == "bookSection" and items["poe2017c"]["bookTitle"] == "The Collected Volume"
+    assert items["tr2016"]["itemType"] == "report" and items["tr2016"]["institution"] == "Stanford University"
+    pre = items["arx2021"]
+    assert pre["itemType"] == "preprint" and pre["archiveID"] == "arXiv:2101.00001"
+    for item in items.values():
+        assert set(item) <= FIELDS[item["itemType"]] | {"key", "itemType", "tags", "collections"}

@@ -44,7 +44,7 @@ FIELDS = {
     "book": COMMON | {"publisher", "place", "edition", "volume", "numPages", "ISBN", "series", "seriesNumber",
                       "numberOfVolumes"},
     "bookSection": COMMON | {"bookTitle", "publisher", "place", "pages", "ISBN", "edition", "volume", "series"},
-    "report": COMMON | {"institution", "reportNumber", "reportType", "place", "pages", "seriesTitle"},
+    "report": COMMON | {"institution", "reportNumber", "reportType", "place", "pages", "seriesTitle", "publisher"},
     "thesis": COMMON | {"university", "thesisType", "place", "numPages"},
     "presentation": COMMON | {"presentationType", "meetingName", "place"},
     "note": {"note", "parentItem"},

@@ -33,9 +33,9 @@ from .normalize.names import format_person, has_cjk
 from .normalize.titles import protect_title
 
 FIELD_ORDER = (
-    "author", "title", "shorttitle", "booktitle", "journal", "institution", "volume", "number",
-    "pages", "year", "month", "publisher", "howpublished", "type", "eprint", "archiveprefix",
-    "primaryclass", "doi", "url", "note", "ids", "keywords", "code", "links", "annote",
+    "author", "title", "shorttitle", "booktitle", "journal", "institution", "school", "volume", "number",
+    "pages", "year", "month", "publisher", "address", "howpublished", "type", "eprint", "archiveprefix",
+    "primaryclass", "doi", "url", "note", "ids", "keywords", "abstract", "code", "links", "annote",
 )
 # Values written as-is: links and identifiers are not LaTeX text.
 VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "code", "links", "month", "ids"})
@@ -110,6 +110,12 @@ def entry_type_and_fields(record: Record, options: WriteOptions = WriteOptions()
         entry_type = "techreport"
     elif record.kind == Kind.THESIS:
         entry_type = "phdthesis"
+        if venue:
+            fields["school"] = venue.name
+    elif record.kind == Kind.CHAPTER:
+        entry_type = "incollection"
+        if venue:
+            fields["booktitle"] = venue.name
     elif record.kind == Kind.SLIDES:
         fields["howpublished"] = "Slides" + (f", {venue.acronym}" if venue else "")
     elif record.kind == Kind.REPOSITORY:
@@ -140,6 +146,16 @@ def entry_type_and_fields(record: Record, options: WriteOptions = WriteOptions()
         fields["note"] = record.remark
     if record.pages:
         fields["pages"] = record.pages
+    if record.volume:
+        fields["volume"] = record.volume
+    if record.issue:
+        fields["number"] = record.issue
+    if record.publisher and "publisher" not in fields:
+        fields["publisher"] = record.publisher
+    if record.place:
+        fields["address"] = record.place
+    if record.abstract:
+        fields["abstract"] = record.abstract
     if record.aliases:
         fields["ids"] = ", ".join(record.aliases)  # BibLaTeX: keys this entry also answers to
     keywords = keywords_of(record.categories)

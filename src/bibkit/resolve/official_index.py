@@ -234,6 +234,8 @@ def parse_official(bibtex: str, source: str) -> Official | None:
         venue_name=" ".join(to_text(venue).split()),
         publisher=" ".join(to_text(f.get("publisher", "")).split()),
         pages=pages,
+        volume=f.get("volume", "").strip(),
+        issue=f.get("number", "").strip(),
         doi=f.get("doi", "").strip().lower(),
         url=f.get("url", "").strip(),
         source=source,

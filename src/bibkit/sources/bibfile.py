@@ -146,11 +146,18 @@ def record_from_fields(
         venue = Venue(acronym="", name=journal, kind=kind)
 
     if etype in ("phdthesis", "mastersthesis", "thesis"):
+        venue = Venue(acronym="", name=to_text(f.get("school", "") or f.get("institution", "")),
+                      kind=VenueKind.OTHER) if (f.get("school") or f.get("institution")) else None
         kind = Kind.THESIS
     elif etype in ("techreport", "report"):
         kind = Kind.REPORT
-    elif etype in ("book", "inbook"):
+        if f.get("institution"):
+            venue = Venue(acronym="", name=to_text(f["institution"]), kind=VenueKind.REPORT,
+                          institution=to_text(f["institution"]))
+    elif etype == "book":
         kind = Kind.BOOK
+    elif etype in ("incollection", "inbook"):
+        kind = Kind.CHAPTER
     elif etype == "software" or _REPOSITORY_HINT.search(f.get("howpublished", "")):
         kind = Kind.REPOSITORY
     elif etype in ("online", "electronic", "www", "webpage"):
@@ -184,6 +191,12 @@ def record_from_fields(
         nickname=to_text(f.get("shorttitle", "")),
         month=_month(f.get("month", "")),
         notes=tuple(n for n in [to_text(f.get("annote", "") or f.get("annotation", ""))] if n),
+        volume=f.get("volume", ""),
+        issue=f.get("number", "") or f.get("issue", ""),
+        publisher=to_text(f.get("publisher", "")),
+        place=to_text(f.get("address", "") or f.get("location", "")),
+        abstract=to_text(f.get("abstract", "")),
+        language=to_text(f.get("language", "") or f.get("langid", "")),
     )
 
 

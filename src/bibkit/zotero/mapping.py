@@ -33,7 +33,7 @@ TYPE_FIELDS: dict[str, set[str]] = {
     "computerProgram": COMMON | {"company", "place", "versionNumber", "programmingLanguage", "system"},
     "book": COMMON | {"publisher", "place", "edition", "volume", "numPages", "ISBN", "series"},
     "bookSection": COMMON | {"bookTitle", "publisher", "place", "pages", "ISBN"},
-    "report": COMMON | {"institution", "reportNumber", "reportType", "place", "pages"},
+    "report": COMMON | {"institution", "reportNumber", "reportType", "place", "pages", "publisher"},
     "thesis": COMMON | {"university", "thesisType", "place", "numPages"},
     "presentation": COMMON | {"presentationType", "meetingName", "place"},
 }
@@ -82,6 +82,7 @@ def item_type(record: Record) -> str:
         Kind.SLIDES: "presentation",
         Kind.REPORT: "report",
         Kind.THESIS: "thesis",
+        Kind.CHAPTER: "bookSection",
     }[record.kind]
 
 
@@ -151,6 +152,17 @@ def to_item(record: Record) -> Mapped:
         fields["presentationType"] = "Slides"
         if venue:
             fields["meetingName"] = venue.name
+    elif itype == "bookSection" and venue:
+        fields["bookTitle"] = venue.name
+    elif itype == "thesis" and venue:
+        fields["university"] = venue.name
+    publisher = record.publisher or (venue.publisher if venue else "")
+    if publisher and "publisher" in TYPE_FIELDS[itype] and "publisher" not in fields:
+        fields["publisher"] = publisher
+    for name, value in (("volume", record.volume), ("issue", record.issue), ("place", record.place),
+                        ("abstractNote", record.abstract)):
+        if value and name in TYPE_FIELDS[itype]:
+            fields[name] = value
     if record.ids.arxiv and itype != "preprint":
         extra.append(f"arXiv: {record.ids.arxiv}")
     if record.ids.doi:
@@ -163,7 +175,7 @@ def to_item(record: Record) -> Mapped:
     fields["date"] = _date(record)
     fields["url"] = record.url
     fields["shortTitle"] = record.nickname
-    fields["language"] = "zh" if has_cjk(record.title) else ""
+    fields["language"] = record.language or ("zh" if has_cjk(record.title) else "")
     fields["citationKey"] = record.key
     fields["extra"] = "\n".join(extra)
     fields["tags"] = [{"tag": MARKER_TAG, "type": 1}] + [{"tag": t, "type": 1} for t in keyword_tags(record)]
@@ -185,7 +197,8 @@ def to_item(record: Record) -> Mapped:
 MANAGED_FIELDS = ("itemType", "title", "creators", "date", "url", "shortTitle", "language", "citationKey",
                   "extra", "proceedingsTitle", "conferenceName", "publisher", "publicationTitle", "institution",
                   "reportType", "repository", "archiveID", "blogTitle", "websiteTitle", "company",
-                  "presentationType", "meetingName", "DOI", "pages")
+                  "presentationType", "meetingName", "DOI", "pages", "volume", "issue", "place", "abstractNote",
+                  "bookTitle", "university")
 
 
 def managed_view(item: dict) -> dict:
