@@ -23,13 +23,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
+from tests.zotero_server import Faults, ZoteroServer  # noqa: E402
+
 from bibkit.config import load_config  # noqa: E402
 from bibkit.pipeline import build  # noqa: E402
 from bibkit.resolve.official_index import OfficialIndex  # noqa: E402
 from bibkit.zotero.mapping import MARKER_TAG  # noqa: E402
 from bibkit.zotero.pyzotero_gateway import connect  # noqa: E402
 from bibkit.zotero.sync import SyncState, desired_state, sync  # noqa: E402
-from tests.zotero_server import Faults, ZoteroServer  # noqa: E402
 
 GROUP, KEY = 123456, "benchmark-key"
 
@@ -84,7 +85,7 @@ def main() -> None:
             server = ZoteroServer(GROUP, KEY)
             server.faults = Faults(rate=args.fault_rate, seed=seed)
             requests = 0
-            for run in range(1, 21):
+            for run in range(1, 21):  # noqa: B007 - run is reported after the loop
                 gw = gateway(server)
                 try:
                     report = sync(records, gw, SyncState.load(state_path, GROUP), state_path=state_path)

@@ -206,7 +206,7 @@ def test_shipped_bibliography_under_random_faults_converges(tmp_path: Path, ship
     foreign = server.add_item({"key": "ZZZZZZZZ", "itemType": "webpage", "title": "not ours", "creators": []})
     server.faults = Faults(rate=0.2, seed=seed, concurrent_edits=2)
     state_path = tmp_path / "state.json"
-    for attempt in range(10):
+    for _attempt in range(10):
         try:
             report = sync(records, gateway_for(server), SyncState.load(state_path, GROUP), state_path=state_path)
         except Exception:  # a run may give up after retries; the user re-runs it

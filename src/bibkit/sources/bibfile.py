@@ -142,8 +142,7 @@ def record_from_fields(
     if f.get("booktitle"):
         venue = Venue(acronym="", name=to_text(f["booktitle"]), kind=VenueKind.CONFERENCE)
     elif journal:
-        kind = VenueKind.PREPRINT if m else VenueKind.JOURNAL
-        venue = Venue(acronym="", name=journal, kind=kind)
+        venue = Venue(acronym="", name=journal, kind=VenueKind.PREPRINT if m else VenueKind.JOURNAL)
 
     if etype in ("phdthesis", "mastersthesis", "thesis"):
         venue = Venue(acronym="", name=to_text(f.get("school", "") or f.get("institution", "")),

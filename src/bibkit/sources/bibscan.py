@@ -84,11 +84,11 @@ def _read_value(body: str, pos: int, limit: int) -> tuple[str, int]:
             parts.append(body[pos + 1 : m.start()])
             pos = m.end()
         else:
-            m = _BARE.match(body, pos, limit)
-            if not m:
+            bare = _BARE.match(body, pos, limit)
+            if not bare:
                 raise ValueError(f"unexpected {c!r}")
-            parts.append(m.group())
-            pos = m.end()
+            parts.append(bare.group())
+            pos = bare.end()
         sep = _SEP.match(body, pos, limit)
         if not sep:
             return (parts[0] if len(parts) == 1 else " # ".join(parts)), pos

@@ -24,5 +24,5 @@ def connect(group_id: int, api_key: str, endpoint: str = DEFAULT_ENDPOINT,
     # timeouts and, in tests, a local transport. (Not assigned back to pyzotero: it closes its
     # client when it is garbage-collected.)
     client = httpx.Client(headers=dict(zot.client.headers), timeout=timeout, follow_redirects=True,
-                          **({"transport": transport} if transport is not None else {}))
+                          transport=transport)
     return HttpGateway(client, f"{zot.endpoint}/{zot.library_type}/{zot.library_id}")
