@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import click
+from pybtex.exceptions import PybtexError
 
 from . import __version__
 from .bibdedupe import dedupe_text
@@ -16,6 +17,7 @@ from .bibtex import WriteOptions
 from .config import ConfigError, list_spec_for, load_config
 from .files import write_atomic
 from .pipeline import build as run_build
+from .render import FORMATS, StyleError, available_styles, load_style, render
 from .report import as_json, as_text
 from .resolve.official_index import (
     OfficialIndex,
@@ -269,6 +271,48 @@ def _sync_summary(data: dict) -> str:
     for k in data["foreign"]:
         lines.append(f"  skipped {k}: its key is held by an item bibkit did not create")
     return "\n".join(lines)
+
+
+@main.command("render")
+@click.argument("bib_file", required=False, type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--style", "style_name", default="reading-list", show_default=True,
+              help="A style in styles/ by name, a path to a style .py file, or a pybtex style (plain, unsrt...).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="markdown", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write here (default: stdout).")
+@click.option("--title", help="Page title (default: from the file name).")
+@click.option("--dry-run", is_flag=True, help="Render and report, but write no file.")
+@click.option("--list-styles", is_flag=True, help="List the styles found and exit.")
+def render_command(bib_file: Path | None, style_name: str, fmt: str, output: Path | None, title: str | None,
+                   dry_run: bool, list_styles: bool) -> None:
+    """Render a bibliography as a reading list (Markdown, HTML, text or LaTeX) with a pybtex style.
+
+    With no BIB_FILE, the combined bibliography of bibkit.toml (bib/bibliography.bib) is rendered.
+    """
+    if list_styles:
+        click.echo("\n".join(available_styles()))
+        return
+    if bib_file is None:
+        try:
+            config = load_config(Path.cwd())
+        except ConfigError as exc:
+            raise click.ClickException(str(exc)) from exc
+        bib_file = config.out_dir / config.combined
+        if not bib_file.exists():
+            raise click.ClickException(f"{bib_file} does not exist: run `bibkit build` first, or name a .bib file")
+    try:
+        style = load_style(style_name)
+        rendered = render(bib_file.read_text("utf-8"), style, fmt, title or bib_file.stem)
+    except StyleError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except PybtexError as exc:
+        raise click.ClickException(f"{bib_file}: {exc}") from exc
+    if output is None:
+        click.echo(rendered.text, nl=False)
+        return
+    if not dry_run:
+        write_atomic(output, rendered.text)
+    click.echo(f"{'would write' if dry_run else 'wrote'} {output}: {rendered.entries} entry lines, "
+               f"style {style.name}, {fmt}", err=True)
 
 
 def open_index(index_path: Path | None) -> OfficialIndex | None:

@@ -78,7 +78,7 @@ def tokens_from_fields(fields: dict[str, str], title_text: str) -> list[str]:
         found = Identifiers(arxiv=ids.parse_arxiv_id(fields["eprint"]))
     if fields.get("doi"):
         found = ids.merge_identifiers(found, Identifiers(doi=ids.normalize_doi(fields["doi"])))
-    url = fields.get("url", "")
+    url = ids.unescape_url(fields.get("url", ""))
     if url:
         found = ids.merge_identifiers(found, ids.identifiers_from_url(url))
     tokens = _id_tokens(found)

@@ -65,6 +65,11 @@ def has_scheme(url: str) -> bool:
     return bool(re.match(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://", url))
 
 
+def unescape_url(url: str) -> str:
+    """A URL as some BibTeX writers store it (DBLP: content\\_cvpr\\_2018) back to the URL."""
+    return re.sub(r"\\([_%#&$~])", r"\1", url.strip())
+
+
 def clean_url(url: str) -> str:
     """Canonical form of a link as written: redirects unwrapped, whitespace dropped, scheme ensured."""
     url = url.strip().replace(" ", "%20")

@@ -30,6 +30,7 @@ class VenueSpec:
     years: dict[int, str]
     publisher: str
     institution: str
+    other_names: tuple[str, ...] = ()  # further official name templates (other volumes)
 
     def long_name(self, year: int | None) -> str:
         if year is not None and year in self.years:
@@ -83,6 +84,7 @@ def load_table() -> VenueTable:
             years={int(y): n for y, n in entry.get("years", {}).items()},
             publisher=entry.get("publisher", ""),
             institution=entry.get("institution", ""),
+            other_names=tuple(entry.get("other_names", [])),
         )
         for spelling in [acronym, *entry.get("aliases", [])]:
             aliases[_norm(spelling)] = acronym
@@ -116,10 +118,43 @@ def _find(words: list[str], table: VenueTable) -> tuple[int, int, str, bool] | N
     return None
 
 
-def parse_venue(text: str) -> ParsedVenue:
-    """Read "(Venue Year)"-style text. Pure; never raises."""
+@lru_cache(maxsize=1)
+def _official_name_patterns() -> list[tuple[re.Pattern[str], str]]:
+    """Regexes of every official long name in the table (templates and per-year names)."""
     table = load_table()
+    patterns = []
+    for acronym, spec in table.specs.items():
+        for name in [*spec.years.values(), spec.name, *spec.other_names]:
+            rx = re.escape(name)
+            rx = rx.replace(re.escape("{ordinal}"), r"\d+(?:st|nd|rd|th)")
+            rx = rx.replace(re.escape("{number}"), r"\d+").replace(re.escape("{year}"), r"(?:19|20)\d{2}")
+            # "...Linguistics: Student Research Workshop", "..., Volume 1": still that venue.
+            patterns.append((re.compile(rf"^{rx}(?:\s*(?:[:,(]| and ).*)?$", re.I), acronym))
+    # Longest names first: "Findings of the ...: EMNLP {year}" before anything shorter.
+    return sorted(patterns, key=lambda p: -len(p[0].pattern))
+
+
+def match_official_name(text: str) -> str | None:
+    """The acronym whose official long name this is ("Proceedings of the 57th Annual Meeting of
+    the Association for Computational Linguistics" -> "ACL"), or None."""
+    text = " ".join(text.split())
+    for pattern, acronym in _official_name_patterns():
+        if pattern.match(text):
+            return acronym
+    return None
+
+
+def parse_venue(text: str) -> ParsedVenue:
+    """Read "(Venue Year)"-style text, or an official long name. Pure; never raises."""
+    table = load_table()
+    official = match_official_name(text.strip())  # before stripping: "(EMNLP-IJCNLP)" ends some names
     text = text.strip().strip("()（）[]").strip()
+    if official is not None:
+        years = [int(y) for y in _YEAR.findall(text)]
+        spec = table.specs[official]
+        year = years[0] if years else None
+        return ParsedVenue(Venue(official, spec.long_name(year) if year else text, spec.kind, year,
+                                 spec.publisher, spec.institution), year, "")
     years = [int(y) for y in _YEAR.findall(text)]
     year = years[0] if years else None
     # Glued years: "ICLR2020", "Winter2019".

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import bibtexparser
 
+from .. import ids
 from ..identity import normalized_title
 from ..model import Record
 from ..normalize.latex import to_text
@@ -236,7 +237,7 @@ def parse_official(bibtex: str, source: str) -> Official | None:
         pages=pages,
         volume=f.get("volume", "").strip(),
         issue=f.get("number", "").strip(),
-        doi=f.get("doi", "").strip().lower(),
-        url=f.get("url", "").strip(),
+        doi=ids.unescape_url(f.get("doi", "")).lower(),
+        url=ids.unescape_url(f.get("url", "")),
         source=source,
     )

@@ -133,8 +133,8 @@ def record_from_fields(
     if m and m.group(1):
         found = ids.merge_identifiers(found, Identifiers(arxiv=ids.parse_arxiv_id(m.group(1))))
     if f.get("doi"):
-        found = ids.merge_identifiers(found, Identifiers(doi=ids.normalize_doi(f["doi"])))
-    url = f.get("url", "").strip()
+        found = ids.merge_identifiers(found, Identifiers(doi=ids.normalize_doi(ids.unescape_url(f["doi"]))))
+    url = ids.unescape_url(f.get("url", ""))
     if url:
         found = ids.merge_identifiers(found, ids.identifiers_from_url(url))
 

@@ -1,0 +1,222 @@
+"""`bibkit render`: a bibliography back to a reading list, through pybtex styles and backends.
+
+Styles are pybtex style plugins (``Style`` classes written in pybtex's template language) in
+``styles/``: selected by name (``reading_list`` or ``reading-list`` finds
+``styles/reading_list.py``), by path to a ``.py`` file, or as one of pybtex's own (``plain``,
+``unsrt``, ``alpha``).  A style that sets ``GROUP_BY_CATEGORY = True`` is laid out under the
+headings of the entries' keyword paths.  Entries are formatted by the style and rendered by
+pybtex's backend for the format; bibkit adds only the page around them: headings, and for
+HTML a self-contained page with a table of contents and anchors.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib.util
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+from pybtex.backends import markdown as markdown_backend
+from pybtex.database import BibliographyData, parse_string
+from pybtex.plugin import PluginNotFound, find_plugin
+from pybtex.style.formatting import BaseStyle
+
+from .normalize.latex import escape, to_text
+from .normalize.venues import parse_venue
+
+FORMATS = ("markdown", "html", "text", "latex")
+ROOT_STYLES = Path(__file__).resolve().parents[2] / "styles"  # the project's styles/ (editable install)
+
+
+class StyleError(Exception):
+    pass
+
+
+class ReadableMarkdown(markdown_backend.Backend):
+    """pybtex's Markdown backend escapes every '-', '.', '(' and '+', and the URLs of links; a
+    reading list should stay readable, so only what would change the Markdown is escaped:
+    emphasis and code markers, and '<' (HTML)."""
+
+    def format_str(self, text: str) -> str:
+        text = text.replace("<", "&lt;")
+        for char in ("\\", "`", "*", "_"):
+            text = text.replace(char, "\\" + char)
+        return text
+
+    def format_href(self, url: str, text: str, external: bool = False) -> str:
+        return f"[{text}]({url.replace(' ', '%20').replace(')', '%29')})" if text else ""
+
+
+def _backend(fmt: str):
+    if fmt == "markdown":
+        return ReadableMarkdown()
+    name = {"text": "text", "html": "html", "latex": "latex"}[fmt]
+    return find_plugin("pybtex.backends", name)()
+
+
+@dataclass
+class LoadedStyle:
+    name: str
+    style: BaseStyle
+    group_by_category: bool
+
+
+def style_search_path(project: Path | None = None) -> list[Path]:
+    dirs = [(project or Path.cwd()) / "styles", ROOT_STYLES]
+    return list(dict.fromkeys(d for d in dirs if d.is_dir()))
+
+
+def available_styles(project: Path | None = None) -> list[str]:
+    names = {p.stem.replace("_", "-") for d in style_search_path(project) for p in d.glob("*.py")
+             if not p.name.startswith("_")}
+    return sorted(names)
+
+
+def load_style(name: str, project: Path | None = None) -> LoadedStyle:
+    """A style by name or path; bibkit's styles/ first, then pybtex's own."""
+    candidate = Path(name)
+    if candidate.suffix == ".py":
+        if not candidate.exists():
+            raise StyleError(f"style file {name} not found")
+        module = _import(candidate)
+    else:
+        module = None
+        for directory in style_search_path(project):
+            path = directory / f"{name.replace('-', '_')}.py"
+            if path.exists():
+                module = _import(path)
+                break
+        if module is None:
+            try:
+                return LoadedStyle(name, find_plugin("pybtex.style.formatting", name)(), False)
+            except PluginNotFound:
+                known = ", ".join(available_styles(project) + ["plain", "unsrt", "alpha"])
+                raise StyleError(f"unknown style {name!r} (known: {known})") from None
+    style_class = getattr(module, "Style", None)
+    if not (isinstance(style_class, type) and issubclass(style_class, BaseStyle)):
+        raise StyleError(f"{name}: a style module must define a pybtex BaseStyle subclass named Style")
+    return LoadedStyle(name, style_class(), bool(getattr(module, "GROUP_BY_CATEGORY", False)))
+
+
+def _import(path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"bibkit_style_{path.stem}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def short_venue(fields) -> str:
+    """ "NAACL 2019" from the official name a bibliography holds, for a reading list."""
+    year = str(fields.get("year", "")).strip()
+    for name in ("booktitle", "journal"):
+        value = to_text(str(fields.get(name, ""))).strip()
+        if value:
+            parsed = parse_venue(value)
+            label = parsed.venue.acronym if parsed.venue else value
+            return f"{label} {year}".strip()
+    if fields.get("eprint"):
+        return f"arXiv {year}".strip()
+    return year
+
+
+def categories(entry) -> list[tuple[str, ...]]:
+    keywords = to_text(str(entry.fields.get("keywords", "")))
+    paths = [tuple(p.strip() for p in k.split("/") if p.strip()) for k in keywords.split(",")]
+    return [p for p in paths if p] or [()]
+
+
+@dataclass
+class Rendered:
+    text: str
+    entries: int  # entry lines written (an entry listed under two categories counts twice)
+
+
+def render(bib_text: str, style: LoadedStyle, fmt: str, title: str = "Reading list") -> Rendered:
+    if fmt not in FORMATS:
+        raise StyleError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+    data: BibliographyData = parse_string(bib_text, "bibtex")
+    for entry in data.entries.values():
+        entry.fields["bibkit_venue"] = short_venue(entry.fields)
+    backend = _backend(fmt)
+    formatted = {fe.key: fe.text.render(backend) for fe in style.style.format_entries(data.entries.values())}
+    order = list(data.entries.keys())
+    if not style.group_by_category:
+        sections: list[tuple[tuple[str, ...], list[str]]] = [((), [formatted[k] for k in order if k in formatted])]
+    else:
+        grouped: dict[tuple[str, ...], list[str]] = {}
+        for key in order:
+            for path in categories(data.entries[key]):
+                grouped.setdefault(path, []).append(formatted[key])
+        sections = list(grouped.items())
+    writer = {"markdown": _markdown, "html": _html, "text": _text, "latex": _latex}[fmt]
+    return Rendered(writer(sections, title), sum(len(lines) for _, lines in sections))
+
+
+def _walk(sections):
+    """(headings to open before this section, section lines), headings as (level, text, path)."""
+    opened: tuple[str, ...] = ()
+    for path, lines in sections:
+        common = 0
+        while common < min(len(opened), len(path)) and opened[common] == path[common]:
+            common += 1
+        heads = [(depth + 1, path[depth], path[: depth + 1]) for depth in range(common, len(path))]
+        opened = path
+        yield heads, lines
+
+
+def _markdown(sections, title: str) -> str:
+    out = [f"# {title}", ""]
+    for heads, lines in _walk(sections):
+        for level, text, _ in heads:
+            out += ["#" * (level + 1) + " " + text, ""]
+        out += [f"- {line}" for line in lines] + [""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _anchor(path: tuple[str, ...]) -> str:
+    slug = re.sub(r"[^\w\u4e00-\u9fff]+", "-", "-".join(path).lower()).strip("-")
+    return f"sec-{slug}" if slug else "sec"
+
+
+def _html(sections, title: str) -> str:
+    toc, body = [], []
+    for heads, lines in _walk(sections):
+        for level, text, path in heads:
+            anchor = _anchor(path)
+            toc.append(f'<li class="l{level}"><a href="#{anchor}">{html.escape(text)}</a></li>')
+            body.append(f'<h{min(level + 1, 6)} id="{anchor}">{html.escape(text)}</h{min(level + 1, 6)}>')
+        body.append("<ul>" + "".join(f'<li class="entry">{line}</li>' for line in lines) + "</ul>")
+    style = ("body{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.5}"
+             "nav li.l2{margin-left:1.5em}nav li.l3{margin-left:3em}nav li.l4{margin-left:4.5em}")
+    return (
+        "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n"
+        f"<title>{html.escape(title)}</title>\n<style>{style}</style>\n</head>\n<body>\n"
+        f"<h1>{html.escape(title)}</h1>\n<nav id=\"toc\"><ul>{''.join(toc)}</ul></nav>\n"
+        + "\n".join(body) + "\n</body>\n</html>\n"
+    )
+
+
+def _text(sections, title: str) -> str:
+    out = [title, "=" * len(title), ""]
+    for heads, lines in _walk(sections):
+        for level, text, _ in heads:
+            out += [text, ("-" if level == 1 else "~") * len(text), ""]
+        out += [f"* {line}" for line in lines] + [""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _latex(sections, title: str) -> str:
+    commands = ["section", "subsection", "subsubsection", "paragraph", "subparagraph"]
+    out = [f"% {title}: generated by bibkit render"]
+    for heads, lines in _walk(sections):
+        for level, text, _ in heads:
+            out.append(f"\\{commands[min(level, 5) - 1]}*{{{_latex_escape(text)}}}")
+        out += ["\\begin{itemize}"] + [f"  \\item {line}" for line in lines] + ["\\end{itemize}", ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _latex_escape(text: str) -> str:
+    return escape(text)
