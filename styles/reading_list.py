@@ -22,15 +22,17 @@ GROUP_BY_CATEGORY = True  # bibkit render: headings from the keyword paths
 
 
 @node
-def link_list(children, data, field_name="code", label="code"):
-    """One [[label]](url) link per URL of a space-separated field."""
+def link_list(children, data, field_name="code", label="code", lead=""):
+    """One [[label]](url) link per URL of a space-separated field (after `lead`, if any)."""
     entry = data["entry"]
-    urls = entry.fields.get(field_name, "").split()
-    return Text(*[href(url)["[" + label + "]"].format_data(data) for url in urls])
+    # A code link that is the paper link itself was written "[[paper & code]]".
+    urls = [u for u in entry.fields.get(field_name, "").split() if u != entry.fields.get("url")]
+    links = [href(url)["[" + label + "]"].format_data(data) for url in urls]
+    return Text(lead, *links) if links else Text()
 
 
 @node
-def labelled_links(children, data):
+def labelled_links(children, data, lead=""):
     """The entry's other links ("label: url ; label: url") as [[label]](url)."""
     entry = data["entry"]
     parts = []
@@ -38,7 +40,7 @@ def labelled_links(children, data):
         label, _, url = item.partition(": ")
         if url.strip():
             parts.append(href(url.strip())["[" + label.strip() + "]"].format_data(data))
-    return Text(*parts)
+    return Text(lead, *parts) if parts else Text()
 
 
 def _has(entry, name):
@@ -53,16 +55,28 @@ class Style(BaseStyle):
         venue = optional[join["(", field("bibkit_venue", raw=True), ") "]]
         authors = optional[tag("em")[names("author", sep=", ", sep2=", ", last_sep=", ")], ". "]
         nickname = optional[" - ", tag("em")[tag("strong")[field("shorttitle")]]]
-        paper = optional[href(field("url", raw=True))["[paper]"]]
+        label = "book" if e.type == "book" else "slides" if self._is_slides(e) else "paper"
+        if e.fields.get("url") and e.fields.get("url") in e.fields.get("code", "").split():
+            label = "paper & code"
+        paper = optional[href(field("url", raw=True))["[" + label + "]"]]
+        arxiv = optional[href(join["https://arxiv.org/abs/", field("eprint", raw=True)])["[arXiv]"]] \
+            if "arxiv.org/abs/" not in e.fields.get("url", "") else ""
         return join[
-            tag("strong")[field("title")], ". ", authors, venue, paper,
+            tag("strong")[field("title")], ". ", authors, venue, paper, arxiv,
             link_list(field_name="code", label="code"), labelled_links, nickname,
         ]
 
     def link_template(self, e):
         creator = optional[join[names("author", sep=", "), " / "]]
-        description = optional[" - ", field("annote")] if e.type == "misc" and self._is_repository(e) else ""
-        return join[href(field("url", raw=True))[creator, field("title")], description]
+        description = optional[" - ", field("bibkit_description")] if self._is_repository(e) else ""
+        return join[
+            href(field("url", raw=True))[creator, field("title")],
+            link_list(field_name="code", label="code", lead=" "), labelled_links(lead=" "), description,
+        ]
+
+    @staticmethod
+    def _is_slides(e):
+        return e.fields.get("howpublished", "").startswith("Slides")
 
     @staticmethod
     def _is_repository(e):
@@ -70,7 +84,7 @@ class Style(BaseStyle):
 
     def format_entry(self, label, entry, bib_data=None):
         is_link = entry.type == "misc" and _has(entry, "howpublished") and not _has(entry, "eprint") \
-            and _has(entry, "url") and not entry.fields.get("howpublished", "").startswith("Slides")
+            and _has(entry, "url") and not self._is_slides(entry)
         template = self.link_template(entry) if is_link else self.paper_template(entry)
         text = template.format_data({"entry": entry, "style": self, "bib_data": bib_data})
         return FormattedEntry(entry.key, text, label)

@@ -306,6 +306,8 @@ def render_command(bib_file: Path | None, style_name: str, fmt: str, output: Pat
         raise click.ClickException(str(exc)) from exc
     except PybtexError as exc:
         raise click.ClickException(f"{bib_file}: {exc}") from exc
+    for warning in rendered.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if output is None:
         click.echo(rendered.text, nl=False)
         return

@@ -21,10 +21,13 @@ from types import ModuleType
 from pybtex.backends import markdown as markdown_backend
 from pybtex.database import BibliographyData, parse_string
 from pybtex.plugin import PluginNotFound, find_plugin
+from pybtex.richtext import Text
 from pybtex.style.formatting import BaseStyle
+from pybtex.style.template import FieldIsMissing
 
 from .normalize.latex import escape, to_text
 from .normalize.venues import parse_venue
+from .sources.bibscan import scan
 
 FORMATS = ("markdown", "html", "text", "latex")
 ROOT_STYLES = Path(__file__).resolve().parents[2] / "styles"  # the project's styles/ (editable install)
@@ -111,15 +114,32 @@ def _import(path: Path) -> ModuleType:
 def short_venue(fields) -> str:
     """ "NAACL 2019" from the official name a bibliography holds, for a reading list."""
     year = str(fields.get("year", "")).strip()
-    for name in ("booktitle", "journal"):
+    howpublished = to_text(str(fields.get("howpublished", "")))
+    if howpublished.startswith("Slides, "):
+        return f"{howpublished.removeprefix('Slides, ')} {year}".strip()  # "(BAAI 2019) [[slides]]"
+    note = to_text(str(fields.get("note", ""))).strip()  # "Best Paper"
+    for name in ("booktitle", "journal", "type"):
         value = to_text(str(fields.get(name, ""))).strip()
         if value:
             parsed = parse_venue(value)
             label = parsed.venue.acronym if parsed.venue else value
-            return f"{label} {year}".strip()
+            return f"{label} {year} {note}".strip()
     if fields.get("eprint"):
-        return f"arXiv {year}".strip()
-    return year
+        return f"arXiv {year} {note}".strip()
+    return f"{year} {note}".strip()
+
+
+def _paragraphs(annote: str) -> list[str]:
+    return [" ".join(p.split()) for p in to_text(annote).split("\n\n") if p.strip()]
+
+
+def _notes(entry, annote: str) -> list[str]:
+    """The curator's notes as paragraphs below the entry's line; a repository's first paragraph
+    is its description, on the line itself."""
+    paragraphs = _paragraphs(annote)
+    if "repository" in str(entry.fields.get("howpublished", "")).lower():
+        return paragraphs[1:]
+    return paragraphs
 
 
 def categories(entry) -> list[tuple[str, ...]]:
@@ -132,16 +152,41 @@ def categories(entry) -> list[tuple[str, ...]]:
 class Rendered:
     text: str
     entries: int  # entry lines written (an entry listed under two categories counts twice)
+    warnings: list[str]
 
 
 def render(bib_text: str, style: LoadedStyle, fmt: str, title: str = "Reading list") -> Rendered:
     if fmt not in FORMATS:
         raise StyleError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
     data: BibliographyData = parse_string(bib_text, "bibtex")
-    for entry in data.entries.values():
+    # Notes from the file as written: pybtex folds their paragraph breaks into spaces.
+    annotes = {b.key: b.fields.get("annote", "") for b in scan(bib_text) if b.kind == "entry"}
+    for key, entry in data.entries.items():
         entry.fields["bibkit_venue"] = short_venue(entry.fields)
+        paragraphs = _paragraphs(annotes.get(key, ""))
+        if paragraphs:
+            entry.fields["bibkit_description"] = paragraphs[0]  # a repository's one-line description
     backend = _backend(fmt)
-    formatted = {fe.key: fe.text.render(backend) for fe in style.style.format_entries(data.entries.values())}
+    formatted: dict[str, str] = {}
+    warnings: list[str] = []
+    entries = style.style.sort(list(data.entries.values()))
+    labels = list(style.style.format_labels(entries))
+    for label, entry in zip(labels, entries, strict=True):
+        try:
+            formatted[entry.key] = style.style.format_entry(label, entry).text.render(backend)
+        except FieldIsMissing as exc:
+            # A style may require a field the entry lacks (unsrt wants an author): say so, and
+            # still list the entry by its title rather than lose it.
+            warnings.append(f"{entry.key}: {exc}; listed by title only")
+            formatted[entry.key] = Text(entry.fields.get("title", entry.key)).render(backend)
+    if style.group_by_category and fmt in ("markdown", "html"):
+        for key, entry in data.entries.items():
+            notes = _notes(entry, annotes.get(key, ""))
+            if notes and key in formatted:
+                if fmt == "markdown":
+                    formatted[key] += "".join("\n\n  " + backend.format_str(n) for n in notes)
+                else:
+                    formatted[key] += "".join(f"<p>{html.escape(n)}</p>" for n in notes)
     order = list(data.entries.keys())
     if not style.group_by_category:
         sections: list[tuple[tuple[str, ...], list[str]]] = [((), [formatted[k] for k in order if k in formatted])]
@@ -152,7 +197,7 @@ def render(bib_text: str, style: LoadedStyle, fmt: str, title: str = "Reading li
                 grouped.setdefault(path, []).append(formatted[key])
         sections = list(grouped.items())
     writer = {"markdown": _markdown, "html": _html, "text": _text, "latex": _latex}[fmt]
-    return Rendered(writer(sections, title), sum(len(lines) for _, lines in sections))
+    return Rendered(writer(sections, title), sum(len(lines) for _, lines in sections), warnings)
 
 
 def _walk(sections):

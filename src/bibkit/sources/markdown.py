@@ -358,6 +358,8 @@ def interpret(segments: list[Segment], ctx: _Context) -> tuple[Record | None, li
         if href:
             paper_urls.insert(0, href)
     url = paper_urls[0] if paper_urls else ""
+    # Further paper links (an [[arXiv]] beside the [[paper]]) are kept as links too.
+    links += [Link("paper", u) for u in dict.fromkeys(paper_urls[1:]) if u != url and "arxiv.org/abs/" not in u]
     rest_text = " ".join("".join(free_text).split())
 
     venue_text = _venue_in(rest_text)
