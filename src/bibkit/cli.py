@@ -14,6 +14,7 @@ from pybtex.exceptions import PybtexError
 from . import __version__
 from .bibdedupe import dedupe_text
 from .bibtex import WriteOptions
+from .check import as_dicts, check_text, latex_findings
 from .config import ConfigError, list_spec_for, load_config
 from .files import write_atomic
 from .pipeline import build as run_build
@@ -271,6 +272,54 @@ def _sync_summary(data: dict) -> str:
     for k in data["foreign"]:
         lines.append(f"  skipped {k}: its key is held by an item bibkit did not create")
     return "\n".join(lines)
+
+
+@main.command("check")
+@click.argument("bib_files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--latex", "with_latex", is_flag=True,
+              help="Also compile with BibTeX + natbib and biber + biblatex (where installed) and report their messages.")
+@click.option("--ascii", "ascii_only", is_flag=True, help="Warn about non-ASCII characters (for classic BibTeX).")
+@click.option("--json", "as_json_", is_flag=True, help="Print findings as JSON.")
+@click.option("--strict", is_flag=True, help="Exit non-zero on warnings too.")
+def check_command(bib_files: tuple[Path, ...], with_latex: bool, ascii_only: bool, as_json_: bool,
+                  strict: bool) -> None:
+    """Lint bibliographies: `file:line key: message`; exit 1 on errors.
+
+    With no files, the outputs named in bibkit.toml (every .bib in bib/) are checked.
+    """
+    files = list(bib_files)
+    if not files:
+        try:
+            config = load_config(Path.cwd())
+        except ConfigError as exc:
+            raise click.ClickException(str(exc)) from exc
+        files = sorted(config.out_dir.glob("*.bib"))
+        if not files:
+            raise click.ClickException("no .bib files to check: name them, or run `bibkit build` first")
+    findings = []
+    toolchains: list[str] = []
+    for path in files:
+        try:
+            text = path.read_text("utf-8")
+        except UnicodeDecodeError as exc:
+            raise click.ClickException(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
+        findings += check_text(text, str(path), ascii_only=ascii_only)
+        if with_latex:
+            found, toolchains = latex_findings(path)
+            findings += found
+    errors = [f for f in findings if f.severity == "error"]
+    if as_json_:
+        click.echo(json.dumps({"files": [str(p) for p in files], "latex": toolchains if with_latex else None,
+                               "errors": len(errors), "warnings": len(findings) - len(errors),
+                               "findings": as_dicts(findings)}, ensure_ascii=False, indent=2))
+    else:
+        for finding in findings:
+            click.echo(str(finding))
+        if with_latex and not toolchains:
+            click.echo("note: --latex: neither pdflatex+bibtex nor pdflatex+biber is installed", err=True)
+        click.echo(f"{len(files)} file(s): {len(errors)} error(s), {len(findings) - len(errors)} warning(s)")
+    if errors or (strict and findings):
+        sys.exit(1)
 
 
 @main.command("render")

@@ -29,7 +29,7 @@ _GAP = re.compile(r"[\s,]*")
 _SIMPLE_FIELD = re.compile(
     r'([A-Za-z_][\w\-:.+]*)\s*=\s*(\{[^{}]*\}|"[^"{}]*"|[\w\-:.+]+)(?=\s*[,}])'
 )
-_KEY = re.compile(r"\s*([^\s,{}]+)\s*(?:,|(?=}))")
+_KEY = re.compile(r"\s*([^,{}\n]+?)\s*(?:,|(?=}))")  # lenient: `bibkit check` judges the key
 _SPECIAL = {"comment", "preamble", "string"}
 
 
@@ -42,6 +42,7 @@ class ScannedBlock:
     key: str = ""
     fields: dict[str, str] = field(default_factory=dict)  # lower-case name -> value, delimiters removed
     raw: dict[str, str] = field(default_factory=dict)  # lower-case name -> value exactly as written
+    field_lines: dict[str, int] = field(default_factory=dict)  # lower-case name -> 1-based line
     field_names: list[str] = field(default_factory=list)  # as written, in order
     error: str = ""
 
@@ -115,6 +116,7 @@ def _parse_entry(block: ScannedBlock, text: str, pos: int, limit: int) -> int:
         if m:
             raw = m.group(2)
             low = m.group(1).lower()
+            block.field_lines[low] = pos  # an offset for now; scan() turns it into a line
             block.fields[low] = (raw[1:-1] if raw[0] in '{"' else raw).strip()
             block.raw[low] = raw
             block.field_names.append(m.group(1))
@@ -124,8 +126,9 @@ def _parse_entry(block: ScannedBlock, text: str, pos: int, limit: int) -> int:
         if not m:
             raise ValueError(f"expected a field name near {text[pos:pos + 20]!r}")
         value_start = m.end()
-        value, pos = _read_value(text, value_start, limit)
         low = m.group(1).lower()
+        block.field_lines[low] = m.start() + len(m.group(0)) - len(m.group(0).lstrip())
+        value, pos = _read_value(text, value_start, limit)
         block.fields[low] = value.strip()
         block.raw[low] = text[value_start:pos].strip()
         block.field_names.append(m.group(1))
@@ -188,6 +191,7 @@ def scan(text: str) -> list[ScannedBlock]:
             pos = limit
             continue
         block.text = text[start:end]
+        block.field_lines = {name: line + text.count("\n", start, offset) for name, offset in block.field_lines.items()}
         add(block)
         pos = end
     if pos < len(text):

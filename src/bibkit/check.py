@@ -1,0 +1,235 @@
+"""`bibkit check`: a lint for bibliographies, for a list repository's CI and pre-commit.
+
+Each finding names file, line and key.  Errors fail the check; warnings do not.
+With ``latex=True`` the bibliography is also compiled with BibTeX + natbib and with
+biber + biblatex (where installed), and what they complain about is mapped back to keys.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+
+from . import ids
+from .dedupe import find_duplicates
+from .normalize.titles import needs_braces
+from .sources.bibfile import record_from_fields
+from .sources.bibscan import ScannedBlock, scan
+
+# BibTeX's standard entry types and their required fields ("a|b": either).
+REQUIRED = {
+    "article": ("author", "title", "journal", "year"),
+    "book": ("author|editor", "title", "publisher", "year"),
+    "booklet": ("title",),
+    "inbook": ("author|editor", "title", "chapter|pages", "publisher", "year"),
+    "incollection": ("author", "title", "booktitle", "publisher", "year"),
+    "inproceedings": ("author", "title", "booktitle", "year"),
+    "conference": ("author", "title", "booktitle", "year"),
+    "manual": ("title",),
+    "mastersthesis": ("author", "title", "school", "year"),
+    "phdthesis": ("author", "title", "school", "year"),
+    "misc": (),
+    "proceedings": ("title", "year"),
+    "techreport": ("author", "title", "institution", "year"),
+    "unpublished": ("author", "title", "note"),
+}
+# Characters BibTeX (or biber) rejects in a key.
+BAD_KEY_CHARS = re.compile(r"[\s,{}()\"#%'=\\~]")
+DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+MARKDOWN = re.compile(r"\*\*|__|\]\(|`|^\s*[-*+]\s|^#+\s")
+HTTPS_HOSTS = ("arxiv.org", "aclweb.org", "aclanthology.org", "github.com", "openreview.net", "doi.org",
+               "proceedings.mlr.press", "papers.nips.cc", "proceedings.neurips.cc", "dl.acm.org", "medium.com",
+               "zhihu.com", "mp.weixin.qq.com", "openaccess.thecvf.com", "ojs.aaai.org", "ijcai.org",
+               "semanticscholar.org", "huggingface.co", "jalammar.github.io", "kexue.fm")
+
+
+@dataclass(frozen=True)
+class Finding:
+    file: str
+    line: int
+    key: str
+    severity: str  # "error" | "warning"
+    kind: str
+    message: str
+
+    def __str__(self) -> str:
+        key = f" {self.key}" if self.key else ""
+        return f"{self.file}:{self.line}{key}: {self.severity}: {self.message} [{self.kind}]"
+
+
+def _line(block: ScannedBlock, name: str) -> int:
+    return block.field_lines.get(name, block.line)
+
+
+def _unprotected(title: str) -> list[str]:
+    """Words outside braces whose case a sentence-casing style would lose."""
+    depth, outside, word = 0, [], []
+    for ch in title:
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif depth == 0:
+            word.append(ch)
+            continue
+        outside.append("".join(word))
+        word = []
+    outside.append("".join(word))
+    words = [w.strip(".,:;!?()\"'*_`") for w in " ".join(outside).split() if not w.startswith("\\")]
+    return [w for w in words if w and needs_braces(w)]
+
+
+def check_text(text: str, file: str, *, ascii_only: bool = False) -> list[Finding]:
+    findings: list[Finding] = []
+
+    def add(line: int, key: str, severity: str, kind: str, message: str) -> None:
+        findings.append(Finding(file, line, key, severity, kind, message))
+
+    blocks = scan(text)
+    entries = [b for b in blocks if b.kind == "entry"]
+    for block in blocks:
+        if block.kind == "failed":
+            key_match = re.match(r"\s*@\s*\w+\s*[{(]\s*([^,\s]*)", block.text)
+            kind = "unbalanced-braces" if "brace" in block.error or "close" in block.error else "unparsable"
+            add(block.line, key_match.group(1) if key_match else "", "error", kind,
+                f"cannot parse this entry: {block.error}")
+    seen: dict[str, int] = {}
+    this_year = date.today().year
+    for block in entries:
+        key, f = block.key, block.fields
+        if key.lower() in seen:
+            add(block.line, key, "error", "duplicate-key", f"key already used on line {seen[key.lower()]}")
+        else:
+            seen[key.lower()] = block.line
+        if BAD_KEY_CHARS.search(key):
+            add(block.line, key, "error", "invalid-key", "the key has characters BibTeX rejects")
+        for required in REQUIRED.get(block.entry_type, ()):
+            options = required.split("|")
+            if not any(f.get(o, "").strip() for o in options):
+                if required == "author":
+                    continue  # reported below as a warning: many lists know no authors
+                add(block.line, key, "error", "missing-field", f"@{block.entry_type} needs {' or '.join(options)}")
+        if not (f.get("author") or f.get("editor")):
+            add(block.line, key, "warning", "missing-author", "no author")
+        year = f.get("year", "").strip()
+        if year and not (year.isdigit() and len(year) == 4 and 1000 <= int(year) <= this_year + 1):
+            add(_line(block, "year"), key, "error", "invalid-year", f"year {year!r} is not a plausible year")
+        doi = ids.unescape_url(f.get("doi", "")).strip()
+        if doi and not DOI.match(ids.normalize_doi(doi)):
+            add(_line(block, "doi"), key, "error", "invalid-doi", f"{doi!r} is not a DOI")
+        prefix = (f.get("archiveprefix", "") or f.get("eprinttype", "")).lower()
+        if f.get("eprint") and prefix in ("arxiv", "") and ids.parse_arxiv_id(f["eprint"]) is None:
+            add(_line(block, "eprint"), key, "error", "invalid-arxiv-id", f"{f['eprint']!r} is not an arXiv id")
+        title = f.get("title", "")
+        if MARKDOWN.search(title):
+            add(_line(block, "title"), key, "error", "markdown-in-title", "the title holds Markdown markup")
+        unprotected = _unprotected(title)
+        if unprotected:
+            add(_line(block, "title"), key, "warning", "unprotected-capitals",
+                f"{', '.join(unprotected[:3])} would be lower-cased by BibTeX styles: brace them ({{{unprotected[0]}}})")
+        url = ids.unescape_url(f.get("url", ""))
+        host = ids.host_of(url) if url else ""
+        if url.startswith("http://") and any(host == h or host.endswith("." + h) for h in HTTPS_HOSTS):
+            add(_line(block, "url"), key, "warning", "http-link", "http:// link where https:// exists")
+        if ascii_only:
+            for name, value in f.items():
+                if not value.isascii():
+                    add(_line(block, name), key, "warning", "non-ascii", f"{name} has non-ASCII characters")
+    # Duplicate entries: the deduplication engine, reported on the later entry of each pair.
+    records = [record_from_fields(b.entry_type, b.key, b.fields, file, b.line) for b in entries]
+    for group in find_duplicates(records).groups:
+        first = entries[group.members[0]]
+        for index in group.members[1:]:
+            dup = entries[index]
+            add(dup.line, dup.key, "error", "duplicate-entry",
+                f"the same work as {first.key} (line {first.line}), by {group.reason}")
+    return sorted(findings, key=lambda x: (x.file, x.line, x.severity, x.kind))
+
+
+# ---------------------------------------------------------------------------------------------
+# --latex: what BibTeX and biber say, mapped back to keys
+
+NATBIB_DOC = r"""\documentclass{article}
+\usepackage[utf8]{inputenc}
+\usepackage{CJKutf8}
+\usepackage{url}
+\usepackage[numbers]{natbib}
+\begin{document}
+\begin{CJK*}{UTF8}{gbsn}
+\nocite{*}
+\bibliographystyle{plainnat}
+\bibliography{%s}
+\end{CJK*}
+\end{document}
+"""
+BIBLATEX_DOC = r"""\documentclass{article}
+\usepackage[utf8]{inputenc}
+\usepackage{CJKutf8}
+\usepackage[backend=biber,style=authoryear]{biblatex}
+\addbibresource{%s.bib}
+\begin{document}
+\begin{CJK*}{UTF8}{gbsn}
+\nocite{*}
+\printbibliography
+\end{CJK*}
+\end{document}
+"""
+
+
+def latex_findings(path: Path) -> tuple[list[Finding], list[str]]:
+    """Compile a document citing every entry; return findings and the toolchains that ran."""
+    findings: list[Finding] = []
+    ran: list[str] = []
+    text = path.read_text("utf-8")
+    lines = {b.key: b.line for b in scan(text) if b.kind == "entry"}
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        shutil.copy(path, work / "refs.bib")
+        if all(shutil.which(t) for t in ("pdflatex", "bibtex")):
+            ran.append("bibtex+natbib")
+            (work / "natbib.tex").write_text(NATBIB_DOC % "refs", "utf-8")
+            _run(["pdflatex", "-interaction=nonstopmode", "natbib.tex"], work)
+            out = _run(["bibtex", "natbib"], work)
+            findings += _bibtex_messages(out, str(path), lines)
+        if all(shutil.which(t) for t in ("pdflatex", "biber")):
+            ran.append("biber+biblatex")
+            (work / "biblatex.tex").write_text(BIBLATEX_DOC % "refs", "utf-8")
+            _run(["pdflatex", "-interaction=nonstopmode", "biblatex.tex"], work)
+            out = _run(["biber", "biblatex"], work)
+            findings += _biber_messages(out, str(path), lines)
+    return findings, ran
+
+
+def _run(cmd: list[str], cwd: Path) -> str:
+    done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, errors="replace", timeout=600)
+    return done.stdout + done.stderr
+
+
+def _bibtex_messages(output: str, file: str, lines: dict[str, int]) -> list[Finding]:
+    out = []
+    for m in re.finditer(r"^Warning--(.*?) in (\S+)$", output, re.M):
+        key = m.group(2)
+        out.append(Finding(file, lines.get(key, 0), key, "warning", "bibtex", m.group(1)))
+    for m in re.finditer(r"^(.*?)---line (\d+) of file refs\.bib", output, re.M):
+        out.append(Finding(file, int(m.group(2)), "", "error", "bibtex", m.group(1).strip()))
+    return out
+
+
+def _biber_messages(output: str, file: str, lines: dict[str, int]) -> list[Finding]:
+    out = []
+    for m in re.finditer(r"^(WARN|ERROR) - (.*)$", output, re.M):
+        message = m.group(2)
+        key_match = re.search(r"entry '([^']+)'|key '([^']+)'", message)
+        key = next((g for g in key_match.groups() if g), "") if key_match else ""
+        severity = "error" if m.group(1) == "ERROR" else "warning"
+        out.append(Finding(file, lines.get(key, 0), key, severity, "biber", message))
+    return out
+
+
+def as_dicts(findings: list[Finding]) -> list[dict]:
+    return [asdict(f) for f in findings]
