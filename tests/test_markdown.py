@@ -71,6 +71,15 @@ def test_notes_file_links_and_paragraphs() -> None:
     assert not problems
 
 
+def test_prose_with_an_inline_link_is_a_note_not_an_item() -> None:
+    records, _ = read(
+        "[A Post](https://zhuanlan.zhihu.com/p/1)\n\n"
+        "这篇文章介绍了很多方法，另见 [another post](https://zhuanlan.zhihu.com/p/2) 的讨论。\n"
+    )
+    assert len(records) == 1 and records[0].notes == (
+        "这篇文章介绍了很多方法，另见 another post (https://zhuanlan.zhihu.com/p/2) 的讨论。",)
+
+
 def test_heading_path_title_and_levels() -> None:
     records, _ = read("# My List\n## A\n#### Deep\n- [x / y](https://github.com/x/y)\n### B\n- [p / q](https://github.com/p/q)\n")
     assert records[0].categories == (("A", "Deep"),)

@@ -116,6 +116,10 @@ def coverage(records: list[Record]) -> dict[str, float]:
     }
 
 
+def _coverage_report(before: dict[str, float] | None, after: dict[str, float]) -> dict[str, dict[str, float]]:
+    return {"before_resolution": before if before is not None else after, "after_resolution": after}
+
+
 def build(
     config: Config,
     options: WriteOptions = WriteOptions(),
@@ -127,8 +131,10 @@ def build(
     normalized, found = normalize_all(raw)
     problems += found
     resolutions: list[Resolution] = []
-    before = coverage(deduplicate(normalized)[0])
+    before: dict[str, float] | None = None
     if resolver is not None:
+        # Measured on the deduplicated list as it would be without resolution, for the report.
+        before = coverage(deduplicate(normalized)[0])
         normalized, resolutions = resolve_records(normalized, resolver, upgrade_preprints)
     merged, merges, suspects = deduplicate(normalized)
 
@@ -159,7 +165,7 @@ def build(
     problems.sort(key=lambda p: (p.source.file, p.source.line))  # stable: reader order within a line
     return BuildResult(
         keyed, outputs, problems, merges, stats, combined_path, suspects_of(normalized, suspects),
-        resolutions, {"before_resolution": before, "after_resolution": coverage(keyed)},
+        resolutions, _coverage_report(before, coverage(keyed)),
         resolver.name if resolver is not None else "",
     )
 

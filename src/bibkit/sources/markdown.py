@@ -294,7 +294,9 @@ def interpret(segments: list[Segment], ctx: _Context) -> tuple[Record | None, li
         title_link = first
         title = first.text
         rest = segs[1:]
-    elif not first.is_link and has_links:
+    elif not first.is_link and has_links and _is_label_link(next(s for s in segs if s.is_link)):
+        # "Title (Venue Year) [[paper]](url)": the first link names what it is. Prose with a
+        # titled link in it ("see [this post](url)") is not an item but a note.
         form = "plain"
         k = next(i for i, s in enumerate(segs) if s.is_link)
         before = _plain(segs[:k])
