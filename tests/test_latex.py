@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from bibkit.check import BIBLATEX_DOC, NATBIB_DOC
+
 pytestmark = pytest.mark.latex
 
 TOOLS = ("pdflatex", "bibtex", "biber", "kpsewhich")
@@ -29,32 +31,9 @@ if not _have_tex():
         raise RuntimeError("BIBKIT_REQUIRE_LATEX is set but pdflatex/bibtex/biber/CJKutf8 are missing")
     pytest.skip("TeX Live with CJKutf8, natbib, biblatex and biber is not installed", allow_module_level=True)
 
-NATBIB = r"""\documentclass{article}
-\usepackage[utf8]{inputenc}
-\usepackage{CJKutf8}
-\usepackage{url}
-\usepackage[numbers]{natbib}
-\begin{document}
-\begin{CJK*}{UTF8}{gbsn}
-\nocite{*}
-\bibliographystyle{plainnat}
-\bibliography{bibliography}
-\end{CJK*}
-\end{document}
-"""
-
-BIBLATEX = r"""\documentclass{article}
-\usepackage[utf8]{inputenc}
-\usepackage{CJKutf8}
-\usepackage[backend=biber,style=authoryear]{biblatex}
-\addbibresource{bibliography.bib}
-\begin{document}
-\begin{CJK*}{UTF8}{gbsn}
-\nocite{*}
-\printbibliography
-\end{CJK*}
-\end{document}
-"""
+# The same documents `bibkit check --latex` compiles.
+NATBIB = NATBIB_DOC % "bibliography"
+BIBLATEX = BIBLATEX_DOC % "bibliography"
 
 
 def _run(cmd: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:

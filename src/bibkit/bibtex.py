@@ -40,6 +40,9 @@ FIELD_ORDER = (
 )
 # Values written as-is: links and identifiers are not LaTeX text.
 VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "code", "links", "month", "ids"})
+# Record attributes written as they are, when set: (attribute, BibTeX field).
+PLAIN_FIELDS = (("pages", "pages"), ("volume", "volume"), ("issue", "number"), ("publisher", "publisher"),
+                ("place", "address"), ("abstract", "abstract"))
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
@@ -145,18 +148,10 @@ def entry_type_and_fields(record: Record, options: WriteOptions = WriteOptions()
         fields["url"] = record.url
     if record.remark:
         fields["note"] = record.remark
-    if record.pages:
-        fields["pages"] = record.pages
-    if record.volume:
-        fields["volume"] = record.volume
-    if record.issue:
-        fields["number"] = record.issue
-    if record.publisher and "publisher" not in fields:
-        fields["publisher"] = record.publisher
-    if record.place:
-        fields["address"] = record.place
-    if record.abstract:
-        fields["abstract"] = record.abstract
+    for attribute, name in PLAIN_FIELDS:
+        value = getattr(record, attribute)
+        if value and name not in fields:  # a venue's publisher, set above, wins
+            fields[name] = value
     if record.aliases:
         fields["ids"] = ", ".join(record.aliases)  # BibLaTeX: keys this entry also answers to
     keywords = keywords_of(record.categories)

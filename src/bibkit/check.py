@@ -187,21 +187,20 @@ def latex_findings(path: Path) -> tuple[list[Finding], list[str]]:
     ran: list[str] = []
     text = path.read_text("utf-8")
     lines = {b.key: b.line for b in scan(text) if b.kind == "entry"}
+    toolchains = [
+        ("bibtex+natbib", "bibtex", NATBIB_DOC, "natbib", _bibtex_messages),
+        ("biber+biblatex", "biber", BIBLATEX_DOC, "biblatex", _biber_messages),
+    ]
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         shutil.copy(path, work / "refs.bib")
-        if all(shutil.which(t) for t in ("pdflatex", "bibtex")):
-            ran.append("bibtex+natbib")
-            (work / "natbib.tex").write_text(NATBIB_DOC % "refs", "utf-8")
-            _run(["pdflatex", "-interaction=nonstopmode", "natbib.tex"], work)
-            out = _run(["bibtex", "natbib"], work)
-            findings += _bibtex_messages(out, str(path), lines)
-        if all(shutil.which(t) for t in ("pdflatex", "biber")):
-            ran.append("biber+biblatex")
-            (work / "biblatex.tex").write_text(BIBLATEX_DOC % "refs", "utf-8")
-            _run(["pdflatex", "-interaction=nonstopmode", "biblatex.tex"], work)
-            out = _run(["biber", "biblatex"], work)
-            findings += _biber_messages(out, str(path), lines)
+        for name, processor, document, job, read_messages in toolchains:
+            if not (shutil.which("pdflatex") and shutil.which(processor)):
+                continue
+            ran.append(name)
+            (work / f"{job}.tex").write_text(document % "refs", "utf-8")
+            _run(["pdflatex", "-interaction=nonstopmode", f"{job}.tex"], work)
+            findings += read_messages(_run([processor, job], work), str(path), lines)
     return findings, ran
 
 
