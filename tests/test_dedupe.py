@@ -234,3 +234,14 @@ def test_an_identifier_collision_between_plainly_different_works_is_reported_not
     # ...while a preprint and its published version share the id, authors and (nearly) the title.
     c = rec("Social Impact of Machine Translation", 3, authors=("DeCamp",), year=2006, acl="2006.amta-panels.3")
     assert [g.members for g in find_duplicates([b, c]).groups] == [(0, 1)]
+
+
+def test_a_misc_preprint_copy_in_a_bib_merges_with_the_published_entry() -> None:
+    text = (
+        "@inproceedings{a, title = {Deep Residual Learning for Image Recognition}, author = {He, Kaiming},"
+        " booktitle = {CVPR}, year = {2016}}\n"
+        "@misc{b, title = {DEEP RESIDUAL LEARNING - FOR IMAGE RECOGNITION}, author = {Kaiming He},"
+        " year = {2015}, howpublished = {arXiv preprint}}\n"
+    )
+    result = dedupe_text(text, "x.bib")
+    assert [(g.key, g.merged) for g in result.groups] == [("a", ("b",))]

@@ -19,6 +19,7 @@ from ..normalize.latex import to_text
 from .bibscan import ScannedBlock, scan
 
 _REPOSITORY_HINT = re.compile(r"repository|github|gitlab|software", re.I)
+_PAPER_HINT = re.compile(r"arxiv|preprint|corr\b|report|thesis|proceedings|conference|workshop|journal", re.I)
 _ARXIV_JOURNAL = re.compile(r"arxiv(?:\s+preprint)?(?:\s+arxiv:\s*(\S+))?|^corr$", re.I)
 
 
@@ -161,7 +162,8 @@ def record_from_fields(
         kind = Kind.REPOSITORY
     elif etype in ("online", "electronic", "www", "webpage"):
         kind = Kind.WEBPAGE
-    elif etype == "misc" and f.get("howpublished") and not (found.arxiv or found.doi or m):
+    elif etype == "misc" and f.get("howpublished") and not (found.arxiv or found.doi or m
+                                                            or _PAPER_HINT.search(f["howpublished"])):
         # bibkit writes posts as @misc{howpublished = {Zhihu}}; a BibLaTeX user writes @online.
         kind = Kind.ARTICLE if url else Kind.WEBPAGE
     else:
