@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import math
+from collections import Counter
 import sys
 import tempfile
 import time
@@ -79,7 +80,7 @@ def main() -> None:
               f"{seconds:.3f} s, updated {len(report.updated)}")
 
     total_requests, runs_needed, duplicates = [], [], []
-    for seed in range(args.seeds):
+    for seed in range(1, args.seeds + 1):
         with tempfile.TemporaryDirectory() as tmp:
             state_path = Path(tmp) / "state.json"
             server = ZoteroServer(GROUP, KEY)
@@ -100,8 +101,9 @@ def main() -> None:
             runs_needed.append(run)
             duplicates.append(len(keys) - len(set(keys)) + abs(len(set(keys)) - len(records)))
             server_requests = len(server.requests)
-            print(f"  seed {seed}: {requests} requests by the client ({server_requests} reached the server), "
-                  f"{run} run(s), {len(keys)} items, duplicates or missing: {duplicates[-1]}")
+            fired = ", ".join(f"{k} x{n}" for k, n in sorted(Counter(server.faults.fired).items()))
+            print(f"  seed {seed}: {requests} requests ({server_requests} reached the server), faults injected: "
+                  f"{fired or 'none'}; {run} run(s), {len(keys)} items, duplicates or missing: {duplicates[-1]}")
     print(f"first sync with {args.fault_rate:.0%} of requests failing: median {sorted(total_requests)[len(total_requests) // 2]} "
           f"requests, at most {max(runs_needed)} run(s), duplicates or missing items: {sum(duplicates)}")
 

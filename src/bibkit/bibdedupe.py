@@ -83,7 +83,7 @@ def _write_entry(entry: Entry) -> str:
 
 
 def dedupe_text(text: str, file: str) -> DedupeResult:
-    bib = read_bib(text, file)
+    bib = read_bib(text, file, exact_text=False)
     findings: Findings = find_duplicates([it.record for it in bib.items], families=lambda i: bib.items[i].families())
     item_of_block = {id(it.block): i for i, it in enumerate(bib.items)}
     group_of = {member: g for g, group in enumerate(findings.groups) for member in group.members}

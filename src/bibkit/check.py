@@ -63,7 +63,7 @@ class Finding:
 
 
 def _line(block: ScannedBlock, name: str) -> int:
-    return block.field_lines.get(name, block.line)
+    return block.field_line(name)
 
 
 def _unprotected(title: str) -> list[str]:

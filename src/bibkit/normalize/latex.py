@@ -102,3 +102,13 @@ def to_text(latex: str) -> str:
     walker = latexwalker.LatexWalker(latex, latex_context=walker_db, tolerant_parsing=True)
     nodes, _, _ = walker.get_latex_nodes()
     return converter.nodelist_to_text(nodes)
+
+
+_MACROS = re.compile(r"\\[a-zA-Z]+\s*|\\.|[{}$]")
+
+
+def strip_latex(raw: str) -> str:
+    """Cheap LaTeX removal for matching, not display: commands and braces dropped, so
+    M{\\"u}ller becomes Muller (which folds as Müller does). Hundreds of times faster
+    than ``to_text``."""
+    return " ".join(_MACROS.sub("", raw).split())

@@ -26,7 +26,7 @@ import bibtexparser
 from .. import ids
 from ..identity import normalized_title
 from ..model import Record
-from ..normalize.latex import to_text
+from ..normalize.latex import strip_latex, to_text
 from ..sources.bibfile import parse_people
 from .base import Official
 
@@ -62,10 +62,7 @@ def _field(text: str, name: str) -> str:
     return ""
 
 
-def quick_title(raw: str) -> str:
-    """Cheap LaTeX stripping for indexing: macros and braces out, accented letters kept."""
-    text = re.sub(r"\\[a-zA-Z]+\s*|\\.|[{}$]", "", raw)
-    return " ".join(text.split())
+quick_title = strip_latex  # indexing compares folded titles, never shows them
 
 
 def families_of(raw_authors: str) -> set[str]:

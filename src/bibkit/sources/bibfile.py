@@ -15,7 +15,7 @@ from pybtex.database import Person as PybtexPerson
 from .. import ids
 from ..identity import normalized_title
 from ..model import Identifiers, Kind, Person, Problem, Record, Source, Venue, VenueKind
-from ..normalize.latex import to_text
+from ..normalize.latex import strip_latex, to_text
 from .bibscan import ScannedBlock, scan
 
 _REPOSITORY_HINT = re.compile(r"repository|github|gitlab|software", re.I)
@@ -117,43 +117,46 @@ def parse_people(raw: str) -> tuple[tuple[Person, ...], bool]:
 
 def record_from_fields(
     entry_type: str, key: str, f: dict[str, str], file: str, line: int, with_authors: bool = True,
-    list_name: str = "",
+    list_name: str = "", exact_text: bool = True,
 ) -> Record:
     """A record from an entry's fields (lower-case names, values without delimiters).
 
     ``with_authors=False`` leaves names unparsed (the costliest part) for callers that
     parse them on demand (see ``BibItem.families``)."""
+    # Display needs the exact text; matching (dedupe) only folded letters, which is much cheaper.
+    text = to_text if exact_text else strip_latex
     etype = entry_type.lower()
-    found = Identifiers()
+    found: dict[str, str | None] = {}
     eprint = f.get("eprint", "")
     prefix = (f.get("archiveprefix", "") or f.get("eprinttype", "")).lower()
     if eprint and (prefix in ("", "arxiv")):
-        found = Identifiers(arxiv=ids.parse_arxiv_id(eprint), arxiv_class=f.get("primaryclass") or None)
-    journal = to_text(f.get("journal", ""))
+        found["arxiv"] = ids.parse_arxiv_id(eprint)
+        found["arxiv_class"] = f.get("primaryclass") or None
+    journal = text(f.get("journal", ""))
     m = _ARXIV_JOURNAL.search(journal) if journal else None
-    if m and m.group(1):
-        found = ids.merge_identifiers(found, Identifiers(arxiv=ids.parse_arxiv_id(m.group(1))))
+    if m and m.group(1) and not found.get("arxiv"):
+        found["arxiv"] = ids.parse_arxiv_id(m.group(1))
     if f.get("doi"):
-        found = ids.merge_identifiers(found, Identifiers(doi=ids.normalize_doi(ids.unescape_url(f["doi"]))))
-    url = ids.unescape_url(f.get("url", ""))
-    if url:
-        found = ids.merge_identifiers(found, ids.identifiers_from_url(url))
+        found["doi"] = ids.normalize_doi(ids.unescape_url(f["doi"]))
+    url = ids.unescape_url(f.get("url", "")) if f.get("url") else ""
+    from_url = ids.identifiers_from_url(url) if url else Identifiers()
+    identifiers = ids.merge_identifiers(Identifiers(**found), from_url) if url else Identifiers(**found)
 
     venue = None
     if f.get("booktitle"):
-        venue = Venue(acronym="", name=to_text(f["booktitle"]), kind=VenueKind.CONFERENCE)
+        venue = Venue(acronym="", name=text(f["booktitle"]), kind=VenueKind.CONFERENCE)
     elif journal:
         venue = Venue(acronym="", name=journal, kind=VenueKind.PREPRINT if m else VenueKind.JOURNAL)
 
     if etype in ("phdthesis", "mastersthesis", "thesis"):
-        venue = Venue(acronym="", name=to_text(f.get("school", "") or f.get("institution", "")),
+        venue = Venue(acronym="", name=text(f.get("school", "") or f.get("institution", "")),
                       kind=VenueKind.OTHER) if (f.get("school") or f.get("institution")) else None
         kind = Kind.THESIS
     elif etype in ("techreport", "report"):
         kind = Kind.REPORT
         if f.get("institution"):
-            venue = Venue(acronym="", name=to_text(f["institution"]), kind=VenueKind.REPORT,
-                          institution=to_text(f["institution"]))
+            venue = Venue(acronym="", name=text(f["institution"]), kind=VenueKind.REPORT,
+                          institution=text(f["institution"]))
     elif etype == "book":
         kind = Kind.BOOK
     elif etype in ("incollection", "inbook"):
@@ -162,7 +165,7 @@ def record_from_fields(
         kind = Kind.REPOSITORY
     elif etype in ("online", "electronic", "www", "webpage"):
         kind = Kind.WEBPAGE
-    elif etype == "misc" and f.get("howpublished") and not (found.arxiv or found.doi or m
+    elif etype == "misc" and f.get("howpublished") and not (identifiers.arxiv or identifiers.doi or m
                                                             or _PAPER_HINT.search(f["howpublished"])):
         # bibkit writes posts as @misc{howpublished = {Zhihu}}; a BibLaTeX user writes @online.
         kind = Kind.ARTICLE if url else Kind.WEBPAGE
@@ -172,32 +175,32 @@ def record_from_fields(
         kind = Kind.PAPER
     authors, others = parse_people(f.get("author", "") or f.get("editor", "")) if with_authors else ((), False)
     year_match = re.search(r"(?:19|20)\d{2}", f.get("year", "") or f.get("date", ""))
-    keywords = [k.strip() for k in to_text(f.get("keywords", "")).split(",") if k.strip()]
+    keywords = [k.strip() for k in text(f.get("keywords", "")).split(",") if k.strip()]
     # Each keyword is a place the work is filed under: a category path, levels split on "/".
     paths = tuple(tuple(p.strip() for p in k.split("/") if p.strip()) for k in keywords) or ((),)
     return Record(
         kind=kind,
-        title=to_text(f.get("title", "")).strip(),
+        title=text(f.get("title", "")).strip(),
         sources=(Source(file, line, list_name),) * len(paths),
         authors=authors,
         others=others,
         year=int(year_match.group(0)) if year_match else None,
         venue=venue,
-        ids=found,
+        ids=identifiers,
         url=url,
         categories=paths,
         pages=f.get("pages", ""),
         key=key,
-        site=to_text(f.get("howpublished", "")) if kind in (Kind.ARTICLE, Kind.WEBPAGE, Kind.REPOSITORY) else "",
-        nickname=to_text(f.get("shorttitle", "")),
+        site=text(f.get("howpublished", "")) if kind in (Kind.ARTICLE, Kind.WEBPAGE, Kind.REPOSITORY) else "",
+        nickname=text(f.get("shorttitle", "")),
         month=_month(f.get("month", "")),
-        notes=tuple(n for n in [to_text(f.get("annote", "") or f.get("annotation", ""))] if n),
+        notes=tuple(n for n in [text(f.get("annote", "") or f.get("annotation", ""))] if n),
         volume=f.get("volume", ""),
         issue=f.get("number", "") or f.get("issue", ""),
-        publisher=to_text(f.get("publisher", "")),
-        place=to_text(f.get("address", "") or f.get("location", "")),
-        abstract=to_text(f.get("abstract", "")),
-        language=to_text(f.get("language", "") or f.get("langid", "")),
+        publisher=text(f.get("publisher", "")),
+        place=text(f.get("address", "") or f.get("location", "")),
+        abstract=text(f.get("abstract", "")),
+        language=text(f.get("language", "") or f.get("langid", "")),
     )
 
 
@@ -211,7 +214,8 @@ def _month(value: str) -> int | None:
     return _MONTHS.index(value) + 1 if value in _MONTHS else None
 
 
-def read_bib(text: str, file: str, with_authors: bool = False, list_name: str = "") -> BibFile:
+def read_bib(text: str, file: str, with_authors: bool = False, list_name: str = "",
+             exact_text: bool = True) -> BibFile:
     """Scan a .bib file; every entry becomes a record (authors left to ``BibItem.families``),
     every failed block a problem."""
     blocks = scan(text)
@@ -226,7 +230,7 @@ def read_bib(text: str, file: str, with_authors: bool = False, list_name: str = 
             )
         elif block.kind == "entry":
             record = record_from_fields(block.entry_type, block.key, block.fields, file, block.line,
-                                        with_authors=with_authors, list_name=list_name)
+                                        with_authors=with_authors, list_name=list_name, exact_text=exact_text)
             items.append(BibItem(block, record))
     seen: dict[str, int] = {}
     for item in items:

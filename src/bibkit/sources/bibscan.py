@@ -27,8 +27,9 @@ _QUOTE_STOPS = re.compile(r'[{}"]')
 _GAP = re.compile(r"[\s,]*")
 # A whole field whose value has no nested braces, in one match (most fields): C speed.
 _SIMPLE_FIELD = re.compile(
-    r'([A-Za-z_][\w\-:.+]*)\s*=\s*(\{[^{}]*\}|"[^"{}]*"|[\w\-:.+]+)(?=\s*[,}])'
-)
+    r'([A-Za-z_][\w\-:.+]*)\s*=\s*'
+    r'(\{(?:[^{}]++|\{[^{}]*+\})*+\}|"(?:[^"{}]++|\{[^{}]*+\})*+"|[\w\-:.+]++)(?=\s*[,}])'
+)  # values with at most one level of inner braces ("{BERT}: ..."), the great majority
 _KEY = re.compile(r"\s*([^,{}\n]+?)\s*(?:,|(?=}))")  # lenient: `bibkit check` judges the key
 _SPECIAL = {"comment", "preamble", "string"}
 
@@ -42,7 +43,12 @@ class ScannedBlock:
     key: str = ""
     fields: dict[str, str] = field(default_factory=dict)  # lower-case name -> value, delimiters removed
     raw: dict[str, str] = field(default_factory=dict)  # lower-case name -> value exactly as written
-    field_lines: dict[str, int] = field(default_factory=dict)  # lower-case name -> 1-based line
+    field_offsets: dict[str, int] = field(default_factory=dict)  # lower-case name -> offset in the block
+
+    def field_line(self, name: str) -> int:
+        """The 1-based line where a field starts (the entry's line if it has no such field)."""
+        offset = self.field_offsets.get(name)
+        return self.line if offset is None else self.line + self.text.count("\n", 0, offset)
     field_names: list[str] = field(default_factory=list)  # as written, in order
     error: str = ""
 
@@ -116,7 +122,7 @@ def _parse_entry(block: ScannedBlock, text: str, pos: int, limit: int) -> int:
         if m:
             raw = m.group(2)
             low = m.group(1).lower()
-            block.field_lines[low] = pos  # an offset for now; scan() turns it into a line
+            block.field_offsets[low] = pos  # absolute for now; scan() makes it relative to the block
             block.fields[low] = (raw[1:-1] if raw[0] in '{"' else raw).strip()
             block.raw[low] = raw
             block.field_names.append(m.group(1))
@@ -127,7 +133,7 @@ def _parse_entry(block: ScannedBlock, text: str, pos: int, limit: int) -> int:
             raise ValueError(f"expected a field name near {text[pos:pos + 20]!r}")
         value_start = m.end()
         low = m.group(1).lower()
-        block.field_lines[low] = m.start() + len(m.group(0)) - len(m.group(0).lstrip())
+        block.field_offsets[low] = m.start() + len(m.group(0)) - len(m.group(0).lstrip())
         value, pos = _read_value(text, value_start, limit)
         block.fields[low] = value.strip()
         block.raw[low] = text[value_start:pos].strip()
@@ -191,7 +197,7 @@ def scan(text: str) -> list[ScannedBlock]:
             pos = limit
             continue
         block.text = text[start:end]
-        block.field_lines = {name: line + text.count("\n", start, offset) for name, offset in block.field_lines.items()}
+        block.field_offsets = {name: offset - start for name, offset in block.field_offsets.items()}
         add(block)
         pos = end
     if pos < len(text):
