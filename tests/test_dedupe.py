@@ -217,6 +217,14 @@ def test_dedupe_cli_dry_run_and_output(tmp_path: Path) -> None:
     assert source.read_text("utf-8") == BIB
 
 
+def test_a_replaced_word_is_another_work_but_a_typo_is_not() -> None:
+    low = rec("Low-Resource Knowledge-Grounded Dialogue Generation", 1, authors=("Zhao",), year=2020)
+    zero = rec("Zero-Resource Knowledge-Grounded Dialogue Generation", 2, authors=("Zhao",), year=2020)
+    assert find_duplicates([low, zero]).groups == []
+    typo = rec("Low-Resource Knowledge-Grounded Dialog Generation", 3, authors=("Zhao",), year=2020)
+    assert [g.members for g in find_duplicates([low, typo]).groups] == [(0, 1)]
+
+
 def test_titles_that_differ_in_a_number_are_different_works() -> None:
     a = rec("Model AI Assignments 2017", 1, authors=("Neller",), year=2017)
     b = rec("Model AI Assignments 2018", 2, authors=("Neller",), year=2018)

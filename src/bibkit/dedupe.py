@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from . import ids
 from .identity import normalized_title, strong_tokens, title_words
@@ -132,7 +133,9 @@ def _differs_by_words(ta: str, tb: str) -> str:
     for x, y in zip(only_a, only_b, strict=True):
         if any(c.isdigit() for c in x + y):
             return f"different numbers ({x!r} / {y!r})"  # "Assignments 2017" / "2018", "GPT-2" / "GPT-3"
-        if not (x.startswith(y) or y.startswith(x) or fuzz.ratio(x, y) >= 75):
+        # A typo is an edit or two ("Tranformer"), a truncation a prefix ("Representatio");
+        # "Low-Resource" / "Zero-Resource" is another word.
+        if not (x.startswith(y) or y.startswith(x) or Levenshtein.distance(x, y) <= min(2, len(x) // 4)):
             return f"different words ({x!r} / {y!r})"
     return ""
 
