@@ -6,6 +6,7 @@ from bibkit import ids
 from bibkit.model import Identifiers
 
 
+# These links are parsed as text; no test here makes a request.
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
