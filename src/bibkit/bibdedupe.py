@@ -15,7 +15,8 @@ import bibtexparser
 from bibtexparser import Library
 from bibtexparser.model import Entry, Field
 
-from .dedupe import Findings, find_duplicates, is_published
+from .bibtex import bibtex_format
+from .dedupe import Findings, find_duplicates
 from .sources.bibfile import BibFile, BibItem, read_bib
 
 
@@ -38,7 +39,7 @@ class DedupeResult:
 
 
 def _lead(items: list[BibItem]) -> BibItem:
-    return max(items, key=lambda it: (is_published(it.record), it.author_count(), bool(it.record.year)))
+    return max(items, key=lambda it: (it.record.published, it.author_count(), bool(it.record.year)))
 
 
 def _split_list(value: str) -> list[str]:
@@ -74,12 +75,8 @@ def merge_entries(items: list[BibItem]) -> Entry:
 
 
 def _write_entry(entry: Entry) -> str:
-    fmt = bibtexparser.BibtexFormat()
-    fmt.indent = "  "
-    fmt.value_column = "auto"
-    fmt.block_separator = "\n"
-    fmt.trailing_comma = True
-    return bibtexparser.write_string(Library([entry]), bibtex_format=fmt, unparse_stack=[]).strip() + "\n"
+    return bibtexparser.write_string(Library([entry]), bibtex_format=bibtex_format(),
+                                     unparse_stack=[]).strip() + "\n"
 
 
 def dedupe_text(text: str, file: str) -> DedupeResult:

@@ -18,7 +18,6 @@ Field order, brace rules and the key pattern are data here, not scattered in cod
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +28,7 @@ from bibtexparser.model import Entry, Field
 from .identity import tokens_from_fields
 from .model import Kind, Person, Problem, Record, Source, VenueKind
 from .normalize.latex import escape, to_ascii, to_text
-from .normalize.names import format_person, has_cjk
+from .normalize.names import format_person
 from .normalize.titles import protect_title
 from .sources.bibscan import scan
 
@@ -199,15 +198,20 @@ def to_entry(record: Record, options: WriteOptions = WriteOptions()) -> Entry:
     return Entry(entry_type, record.key, fields)
 
 
-def write_string(records: list[Record], options: WriteOptions = WriteOptions(), header: str = "") -> str:
-    """Deterministic BibTeX text for the records, in the order given."""
-    library = Library([to_entry(r, options) for r in records])
+def bibtex_format() -> bibtexparser.BibtexFormat:
+    """bibkit's layout: two-space indent, aligned values, trailing commas, one blank line between entries."""
     fmt = bibtexparser.BibtexFormat()
     fmt.indent = "  "
     fmt.value_column = "auto"
     fmt.block_separator = "\n"
     fmt.trailing_comma = True
-    body = bibtexparser.write_string(library, bibtex_format=fmt, unparse_stack=[])
+    return fmt
+
+
+def write_string(records: list[Record], options: WriteOptions = WriteOptions(), header: str = "") -> str:
+    """Deterministic BibTeX text for the records, in the order given."""
+    library = Library([to_entry(r, options) for r in records])
+    body = bibtexparser.write_string(library, bibtex_format=bibtex_format(), unparse_stack=[])
     return header + body
 
 
@@ -243,13 +247,3 @@ def previous_keys(paths: list[Path]) -> tuple[dict[str, str], list[Problem]]:
     return mapping, problems
 
 
-def contains_cjk(record: Record) -> bool:
-    return has_cjk(record.title) or any(has_cjk(n) for n in record.notes)
-
-
-_KEY_OK = re.compile(r"^[A-Za-z0-9_:\-./+]+$")
-
-
-def is_valid_key(key: str) -> bool:
-    """Characters BibTeX and biber both accept in a key, and no leading digit confusion."""
-    return bool(_KEY_OK.match(key))

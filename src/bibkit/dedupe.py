@@ -30,7 +30,7 @@ from rapidfuzz.distance import Levenshtein
 
 from . import ids
 from .identity import normalized_title, strong_tokens, title_words
-from .model import Kind, Link, Merge, Person, Record, Source, VenueKind
+from .model import Kind, Link, Merge, Person, Record
 from .normalize.names import has_cjk
 
 FUZZY_THRESHOLD = 90.0
@@ -229,15 +229,10 @@ def find_duplicates(
 # Merging records (the build pipeline)
 
 
-def is_published(record: Record) -> bool:
-    venue = record.venue
-    return venue is not None and venue.kind not in (VenueKind.PREPRINT, VenueKind.OTHER)
-
-
 def _rank(record: Record) -> tuple[int, int, int, int]:
     """Which record leads a merge: one that already has a key, then a published version over a
     preprint, then the fuller one."""
-    return (1 if record.key else 0, 1 if is_published(record) else 0, len(record.authors), 1 if record.year else 0)
+    return (1 if record.key else 0, 1 if record.published else 0, len(record.authors), 1 if record.year else 0)
 
 
 def _unique(items: tuple) -> tuple:
@@ -258,7 +253,7 @@ def merge_records(group: Sequence[Record]) -> Record:
             others=merged.others if merged.authors else other.others,
             year=merged.year or other.year,
             # A preprint's month (from its arXiv id) does not date the published version.
-            month=merged.month or (None if is_published(merged) else other.month),
+            month=merged.month or (None if merged.published else other.month),
             venue=merged.venue or other.venue,
             venue_text=merged.venue_text or other.venue_text,
             remark=merged.remark or other.remark,
@@ -307,5 +302,3 @@ def deduplicate(records: list[Record]) -> tuple[list[Record], list[Merge], list[
     return out, merges, findings.suspects
 
 
-def suspect_sources(records: Sequence[Record], suspect: Suspect) -> tuple[Source, Source]:
-    return records[suspect.a].source, records[suspect.b].source

@@ -23,8 +23,6 @@ from unidecode import unidecode
 from .identity import identity_tokens
 from .model import Record
 
-VALID_KEY = re.compile(r"^[a-z0-9][a-z0-9_:\-]*$")
-
 SKIP_WORDS = frozenset(
     """a an the of on in for to and or with without is are be been was were do does did
     via by from at as into onto over under about against between through during before

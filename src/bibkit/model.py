@@ -152,6 +152,11 @@ class Record:
     aliases: tuple[str, ...] = ()  # keys of merged-away duplicates
 
     @property
+    def published(self) -> bool:
+        """At a conference, workshop or journal (not a preprint, not an unknown venue)."""
+        return self.venue is not None and self.venue.kind not in (VenueKind.PREPRINT, VenueKind.OTHER)
+
+    @property
     def source(self) -> Source:
         """The first place the item was listed."""
         return self.sources[0]

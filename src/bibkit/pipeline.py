@@ -107,7 +107,7 @@ def coverage(records: list[Record]) -> dict[str, float]:
     papers = [r for r in records if r.kind == Kind.PAPER]
     if not papers:
         return {"papers": 0, "authors": 0.0, "year": 0.0, "venue": 0.0}
-    with_venue = [r for r in papers if (r.venue and r.venue.kind.value not in ("preprint", "other")) or r.ids.arxiv]
+    with_venue = [r for r in papers if r.published or r.ids.arxiv]
     return {
         "papers": len(papers),
         "authors": round(sum(bool(r.authors) for r in papers) / len(papers), 3),

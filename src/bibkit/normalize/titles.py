@@ -16,6 +16,7 @@ from functools import lru_cache
 from importlib import resources
 
 from .latex import escape
+from .names import has_cjk
 
 _MARKDOWN_RESIDUE = re.compile(r"(\*\*|__|`+|~~|(?<!\w)\*(?=\w)|(?<=\w)\*(?!\w))")
 _SPACE_AFTER_COLON = re.compile(r"(?<=[A-Za-z0-9\)]):(?=[A-Z])")
@@ -67,16 +68,13 @@ def needs_braces(word: str) -> bool:
 _WORD = re.compile(r"^(?P<lead>[\(\[\"'\u201c\u2018]*)(?P<core>.*?)(?P<trail>[\)\]\"'\u201d\u2019.,:;!?]*)$")
 
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
-
-
 def protect_title(title: str) -> str:
     """Title as a LaTeX value: specials escaped, case-carrying words braced.
 
     A title in Chinese or Japanese has no Title Case convention: every capital in it
     is meaningful ("Bert", "Facebook"), so every word with a capital is braced.
     """
-    cjk_title = bool(_CJK.search(title))
+    cjk_title = has_cjk(title)
     out = []
     for token in re.split(r"(\s+)", title):
         if not token or token.isspace():

@@ -14,7 +14,7 @@ from importlib import resources
 
 from ..model import Venue, VenueKind
 
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 
 def _norm(text: str) -> str:
@@ -150,15 +150,15 @@ def parse_venue(text: str) -> ParsedVenue:
     official = match_official_name(text.strip())  # before stripping: "(EMNLP-IJCNLP)" ends some names
     text = text.strip().strip("()（）[]").strip()
     if official is not None:
-        years = [int(y) for y in _YEAR.findall(text)]
+        years = [int(y) for y in YEAR.findall(text)]
         spec = table.specs[official]
         year = years[0] if years else None
         return ParsedVenue(Venue(official, spec.long_name(year) if year else text, spec.kind, year,
                                  spec.publisher, spec.institution), year, "")
-    years = [int(y) for y in _YEAR.findall(text)]
+    years = [int(y) for y in YEAR.findall(text)]
     year = years[0] if years else None
     # Glued years: "ICLR2020", "Winter2019".
-    spaced = _YEAR.sub(" ", text)
+    spaced = YEAR.sub(" ", text)
     if not spaced.strip(" ,.;-"):
         return ParsedVenue(None, year, "")
     # A workshop held at a conference: "SustaiNLP 2020 at EMNLP 2020", "RepL4NLP@ACL 2019".
@@ -222,7 +222,7 @@ def looks_like_venue(text: str) -> bool:
     parsed = parse_venue(text)
     if parsed.venue is not None:
         return True
-    return bool(_YEAR.fullmatch(text))
+    return bool(YEAR.fullmatch(text))
 
 
 def venue_of_acl_id(acl_id: str) -> tuple[str, int] | None:

@@ -43,10 +43,6 @@ class Resolution:
     upgraded: bool  # a preprint became its published version
 
 
-def _is_preprint(record: Record) -> bool:
-    return record.venue is None or record.venue.kind in (VenueKind.PREPRINT, VenueKind.OTHER)
-
-
 def apply_official(record: Record, official: Official) -> tuple[Record, tuple[str, ...]]:
     """Adopt authors, venue, year, pages, publisher, DOI and URL; keep key, keywords, notes, links."""
     changed: list[str] = []
@@ -103,7 +99,7 @@ def resolve_records(
     out: list[Record] = []
     resolutions: list[Resolution] = []
     for record in records:
-        if record.kind != Kind.PAPER or (not upgrade_preprints and _is_preprint(record)):
+        if record.kind != Kind.PAPER or (not upgrade_preprints and not record.published):
             out.append(record)
             continue
         official = resolver.lookup(record)
@@ -113,5 +109,5 @@ def resolve_records(
         updated, fields = apply_official(record, official)
         out.append(updated)
         if fields:
-            resolutions.append(Resolution(str(record.source), official.source, fields, _is_preprint(record)))
+            resolutions.append(Resolution(str(record.source), official.source, fields, not record.published))
     return out, resolutions

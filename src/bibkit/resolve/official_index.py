@@ -63,13 +63,12 @@ def _field(text: str, name: str) -> str:
     return ""
 
 
-quick_title = strip_latex  # indexing compares folded titles, never shows them
 
 
 def families_of(raw_authors: str) -> set[str]:
     """Family names, cheaply: "Last, First" or "First Last" (DBLP's "0001" suffixes dropped)."""
     families = set()
-    for name in re.split(r"\s+and\s+", quick_title(raw_authors)):
+    for name in re.split(r"\s+and\s+", strip_latex(raw_authors)):
         name = re.sub(r"\s+\d{4}$", "", name.strip())
         if not name or name.lower() == "others":
             continue
@@ -125,7 +124,7 @@ def build_index(files: list[Path], db_path: Path, progress: Callable[[int, int],
             if text in seen:
                 continue
             seen.add(text)
-            title = quick_title(_field(text, "title"))
+            title = strip_latex(_field(text, "title"))
             ntitle = normalized_title(title)
             if not ntitle:
                 continue
@@ -204,8 +203,7 @@ class OfficialIndex:
             if record.year and year:
                 # A preprint is published the same year or up to three years later;
                 # a listed venue year must agree within one.
-                published = record.venue is not None and record.venue.kind.value not in ("preprint", "other")
-                low, high = (record.year - 1, record.year + 1) if published else (record.year - 1, record.year + 3)
+                low, high = (record.year - 1, record.year + 1) if record.published else (record.year - 1, record.year + 3)
                 if not low <= year <= high:
                     continue
             candidates.append((year or 0, source, bibtex))

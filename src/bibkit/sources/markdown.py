@@ -25,9 +25,9 @@ from markdown_it.token import Token
 
 from .. import ids
 from ..model import Identifiers, Kind, Link, Person, Problem, Record, Source
-from ..normalize.names import has_cjk, parse_authors, parse_creator
+from ..normalize.names import parse_authors, parse_creator
 from ..normalize.titles import clean_title
-from ..normalize.venues import looks_like_venue
+from ..normalize.venues import YEAR, looks_like_venue
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,6 @@ _HTML_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*)>")
 _HREF = re.compile(r"""href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 _PAREN_GROUP = re.compile(r"[（(]([^()（）]*)[)）]")
 _MD_RESIDUE = re.compile(r"\]\(|\[\[|\*\*|\[[^\]]*$|<a\s")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 
 def _md() -> MarkdownIt:
@@ -650,7 +649,7 @@ def _table_row(cells: list[Segment]) -> list[Segment]:
             continue
         if looks_like_venue(text):
             year_or_venue.append(Segment(f" ({text})"))
-        elif (year := _YEAR.search(text)) is not None:  # "2019/??"
+        elif (year := YEAR.search(text)) is not None:  # "2019/??"
             year_or_venue.append(Segment(f" ({year.group(1)})"))
     return [cells[lead], *year_or_venue, *after]
 
@@ -670,4 +669,4 @@ def read_list(path: Path, list_name: str = "", display_path: str | None = None) 
     return records, problems + more
 
 
-__all__ = ["parse_markdown", "read_list", "interpret", "segments_of", "Segment", "has_cjk"]
+__all__ = ["parse_markdown", "read_list", "interpret", "segments_of", "Segment"]
