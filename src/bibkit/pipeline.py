@@ -140,7 +140,8 @@ def build(
 
     out_dir = config.out_dir
     combined_path = out_dir / config.combined
-    old_files = [combined_path] + [out_dir / s.output for s in config.lists]
+    # The combined file holds every key the per-list files hold; read those only without it.
+    old_files = [combined_path] if combined_path.exists() else [out_dir / s.output for s in config.lists]
     previous, old_problems = previous_keys([p for p in dict.fromkeys(old_files) if p.exists()])
     problems += old_problems
     keyed = assign_keys(merged, previous)
