@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from bibkit.model import Kind, Link
 from bibkit.normalize.names import format_person
 from bibkit.sources.markdown import parse_markdown
+from bibkit.sources.markdown.titles import is_generic
 
 
 def read(text: str):
@@ -105,7 +106,8 @@ def test_table_rows() -> None:
         "| 2019/?? | [Cross-lingual Language Model Pretraining](https://arxiv.org/abs/1901.07291) | [code](https://github.com/facebookresearch/XLM) |\n"
     )
     (r,) = records
-    assert r.title == "Cross-lingual Language Model Pretraining" and r.venue_text == "2019"
+    assert r.title == "Cross-lingual Language Model Pretraining"
+    assert r.year == 2019 and r.month is None, "the Date column dates the paper; '??' is no month"
     assert r.code == ("https://github.com/facebookresearch/XLM",) and r.source.line == 3
 
 
@@ -179,7 +181,8 @@ def test_truncated_and_unbalanced_lines_are_reported_and_the_rest_converts() -> 
         "- [[[broken\n"
         "- **Also fine**. *C D*. (ACL 2019) [[paper]](https://arxiv.org/abs/1901.00003)\n"
     )
-    assert [r.ids.arxiv for r in records if r.ids.arxiv] == ["1901.00002", "1901.00003"]
+    # The truncated line's bare arXiv URL is still that paper's identifier: nothing is lost.
+    assert [r.ids.arxiv for r in records if r.ids.arxiv] == ["1901.00001", "1901.00002", "1901.00003"]
     lines = sorted(p.source.line for p in problems)
     assert 2 in lines and 4 in lines
     assert all(p.source.file == "l.md" for p in problems)
@@ -198,7 +201,13 @@ def test_stray_html_is_reported() -> None:
 ]), max_size=30))
 def test_reader_never_raises(parts: list[str]) -> None:
     records, problems = read("".join(parts))
+    untitled = {p.source.line for p in problems if p.kind == "untitled-paper"}
     for r in records:
-        assert r.title and r.source.file == "l.md"
+        assert r.source.file == "l.md"
+        if not r.title:  # a bare identifier with no words around it: kept, and reported
+            assert r.ids.arxiv == "1706.03762"
+            assert r.source.line in untitled
+        else:
+            assert not is_generic(r.title)
     for p in problems:
-        assert p.source.line >= 0
+        assert p.source.line >= 1

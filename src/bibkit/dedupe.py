@@ -36,6 +36,14 @@ from .normalize.names import has_cjk
 FUZZY_THRESHOLD = 90.0
 WINDOW = 6  # neighbours compared in each sort order
 MIN_FUZZY_LENGTH = 12  # shorter titles are too generic to match approximately
+MAX_TITLE_GROUP = 5  # more records than this under one title are reported, not merged
+MIN_TITLE_WORDS = 3  # a title that may merge two records with nothing else in common
+
+
+def _is_real_title(title: str) -> bool:
+    """Long enough to name one work: not a tool's name or a label ("Gensim", "Techniques")."""
+    words = title_words(title)
+    return len(words) >= MIN_TITLE_WORDS or (len(words) >= 1 and has_cjk(title) and len(title) >= 8)
 
 
 @dataclass(frozen=True)
@@ -86,7 +94,7 @@ def _families(authors: tuple[Person, ...]) -> set[str]:
 
 def _conflicting_ids(a: Record, b: Record) -> str:
     """Two different identifiers of the same scheme: these are different works."""
-    for scheme in ("arxiv", "acl"):
+    for scheme in ("arxiv", "acl", "openreview", "pmlr"):
         va, vb = getattr(a.ids, scheme), getattr(b.ids, scheme)
         if va and vb and va.lower() != vb.lower():
             return f"different {scheme} ids"
@@ -187,14 +195,23 @@ def find_duplicates(
         if title:
             buckets.setdefault(title, []).append(i)
     for members in buckets.values():
+        if len(members) > MAX_TITLE_GROUP:
+            # Many records under one title are a heading or label read as a title, or a series
+            # ("System Report"): never one work on the title's word alone.
+            for b in members[1:]:
+                pair = (members[0], b)
+                suspects[pair] = Suspect(*pair, 100.0, f"{len(members)} records share this title")
+            continue
         for x in range(len(members)):
             for y in range(x + 1, len(members)):
                 a, b = members[x], members[y]
                 if uf.find(a) == uf.find(b) or not _comparable(records[a], records[b]):
                     continue
-                why_not, _ = _guard(records[a], records[b], fam(a), fam(b))
-                if not why_not:
+                why_not, agreements = _guard(records[a], records[b], fam(a), fam(b))
+                if not why_not and (agreements or _is_real_title(records[a].title)):
                     uf.union(a, b, "title")
+                elif not why_not:
+                    suspects[(a, b)] = Suspect(a, b, 100.0, "a short title alone, with no year or author to confirm")
 
     # Tier 3: similar titles among sorted neighbours.
     candidates = [i for i, t in enumerate(titles) if len(t) >= MIN_FUZZY_LENGTH and not has_cjk(t)]
@@ -239,6 +256,18 @@ def _unique(items: tuple) -> tuple:
     return tuple(dict.fromkeys(items))
 
 
+def _main_url(url: str, group: Sequence[Record]) -> str:
+    """The published version's link leads: an arXiv link stays as the eprint, so a merged entry
+    that also has an ACL Anthology, OpenReview, PMLR or DOI link shows that one as its url."""
+    if url and not ids.identifiers_from_url(url).arxiv:
+        return url
+    for record in group:
+        found = ids.identifiers_from_url(record.url) if record.url else None
+        if found is not None and found.as_pairs() and not found.arxiv:
+            return record.url
+    return url
+
+
 def merge_records(group: Sequence[Record]) -> Record:
     """Merge records of one work: the best-ranked leads (type, venue, year), the others fill
     gaps; every place, category, link, note and nickname is kept."""
@@ -266,6 +295,7 @@ def merge_records(group: Sequence[Record]) -> Record:
             issue=merged.issue or other.issue,
         )
     ordered = sorted(group, key=lambda r: r.source)
+    merged = replace(merged, url=_main_url(merged.url, ordered))
     pairs = sorted((s, c) for r in ordered for s, c in zip(r.sources, r.categories, strict=True))
     aliases = tuple(r.key for r in ordered if r.key and r.key != merged.key) + tuple(
         a for r in ordered for a in r.aliases

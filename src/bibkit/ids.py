@@ -31,7 +31,10 @@ _ACL_URL = re.compile(
 _OPENREVIEW_URL = re.compile(r"^openreview\.net/(?:forum|pdf|attachment)$")
 _DOI = re.compile(r"^(10\.\d{4,9}/\S+?)(?:\.pdf)?/?$")
 _DOI_HOSTS = ("doi.org", "dx.doi.org")
-_ACM_DOI = re.compile(r"^dl\.acm\.org/doi/(?:abs/|pdf/|full/|fullHtml/)?(10\.\d{4,9}/[^?#]+?)/?$")
+# Publishers' DOI paths: dl.acm.org/doi/10..., mitpressjournals.org/doi/pdf/10..., science.org/doi/10...
+_PUBLISHER_DOI = re.compile(
+    r"^[a-z0-9.\-]+/doi/(?:abs/|pdf/|full/|fullHtml/|epdf/|pdfplus/|book/)?(10\.\d{4,9}/[^?#]+?)/?$", re.I
+)
 _PMLR = re.compile(r"^proceedings\.mlr\.press/(v\d+/[a-z0-9\-_]+?)(?:\.html|\.pdf|/[a-z0-9\-_]+\.pdf)?$", re.I)
 
 # Link-wrapping redirectors: the real link is a query parameter.
@@ -137,7 +140,7 @@ def identifiers_from_url(url: str) -> Identifiers:
         m = _DOI.match(unquote(path.lstrip("/")))
         if m:
             return Identifiers(doi=normalize_doi(m.group(1)))
-    m = _ACM_DOI.match(hostpath)
+    m = _PUBLISHER_DOI.match(hostpath)
     if m:
         return Identifiers(doi=normalize_doi(unquote(m.group(1))))
     m = _PMLR.match(hostpath)

@@ -23,7 +23,7 @@ from .keys import assign_keys
 from .model import Kind, Merge, Problem, Record, Source
 from .normalize.record import normalize_record
 from .resolve import Resolution, Resolver, resolve_records
-from .sources.markdown import read_list
+from .sources.markdown import LinkedId, missing_identifiers, read_list
 
 
 @dataclass
@@ -42,6 +42,8 @@ class ListStats:
     papers_with_authors: int = 0
     papers_with_year: int = 0
     papers_with_venue: int = 0
+    identifiers_linked: int = 0
+    identifiers_in_entries: int = 0
 
 
 @dataclass
@@ -62,19 +64,46 @@ def suspects_of(records: list[Record], suspects: list[Suspect]) -> list[tuple[So
     return [(records[s.a].source, records[s.b].source, s.score, s.why_not) for s in suspects]
 
 
-def read_inputs(specs: tuple[ListSpec, ...], root: Path) -> tuple[list[list[Record]], list[Problem]]:
+def read_inputs(
+    specs: tuple[ListSpec, ...], root: Path
+) -> tuple[list[list[Record]], list[Problem], list[list[LinkedId]]]:
+    """Each list's records, the problems met, and the paper identifiers each list links."""
     per_list: list[list[Record]] = []
+    linked: list[list[LinkedId]] = []
     problems: list[Problem] = []
     for spec in specs:
         shown = _display(spec.path, root)
         if not spec.path.exists():
             problems.append(Problem(Source(shown, 0, spec.name), "missing-list", "list file not found", "error"))
             per_list.append([])
+            linked.append([])
             continue
-        records, found = read_list(spec.path, spec.name, shown)
-        per_list.append(records)
-        problems.extend(found)
-    return per_list, problems
+        reading = read_list(spec.path, spec.name, shown)
+        per_list.append(reading.records)
+        linked.append(reading.linked)
+        problems.extend(reading.problems)
+    return per_list, problems, linked
+
+
+# An entry that holds more than this many links, code links or notes has probably swallowed
+# its neighbours: reported, so a reader fault cannot hide in one field.
+ABSORBED_LIMIT = 12
+
+
+def account(records: list[Record], linked: list[LinkedId]) -> list[Problem]:
+    """A warning for each identifier the list links that no entry carries, and for entries
+    that absorbed an unusual number of links or notes."""
+    problems = [
+        Problem(item.source, "identifier-lost", f"{item.token} is linked here but is no entry's identifier")
+        for item in missing_identifiers(linked, records)
+    ]
+    for record in records:
+        counts = {"links": len(record.links) + len(record.code), "notes": len(record.notes)}
+        for what, n in counts.items():
+            if n > ABSORBED_LIMIT:
+                problems.append(Problem(record.source, "absorbed", f"{record.key or record.title[:40]!r} holds {n} {what}; "
+                                        "check that its neighbours were read as items"))
+    return problems
 
 
 def _display(path: Path, root: Path) -> str:
@@ -126,7 +155,7 @@ def build(
     resolver: Resolver | None = None,
     upgrade_preprints: bool = True,
 ) -> BuildResult:
-    per_list, problems = read_inputs(config.lists, config.root)
+    per_list, problems, linked = read_inputs(config.lists, config.root)
     raw = [r for records in per_list for r in records]
     normalized, found = normalize_all(raw)
     problems += found
@@ -150,11 +179,15 @@ def build(
 
     outputs: dict[Path, str] = {}
     stats: list[ListStats] = []
-    for spec, raw_records in zip(config.lists, per_list, strict=True):
+    for spec, raw_records, list_ids in zip(config.lists, per_list, linked, strict=True):
         in_list = [restrict_to_list(r, spec.name) for r in keyed if any(s.list_name == spec.name for s in r.sources)]
         shown = _display(spec.path, config.root)
         outputs[out_dir / spec.output] = write_string(in_list, options, HEADER.format(sources=shown))
         stats.append(list_stats(spec, shown, len(raw_records), in_list, options))
+        lost = account(in_list, list_ids)
+        stats[-1].identifiers_linked = len(list_ids)
+        stats[-1].identifiers_in_entries = len(list_ids) - sum(p.kind == "identifier-lost" for p in lost)
+        problems += lost
     sources = ", ".join(_display(s.path, config.root) for s in config.lists)
     outputs[combined_path] = write_string(keyed, options, HEADER.format(sources=sources))
 

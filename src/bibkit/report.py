@@ -38,6 +38,8 @@ def as_dict(result: BuildResult, written: dict[Path, bool], root: Path) -> dict:
                 "papers_share_with_authors": _share(s.papers_with_authors, s.papers),
                 "papers_share_with_year": _share(s.papers_with_year, s.papers),
                 "papers_share_with_venue": _share(s.papers_with_venue, s.papers),
+                "identifiers_linked": s.identifiers_linked,
+                "identifiers_in_entries": s.identifiers_in_entries,
             }
             for s in result.lists
         ],
@@ -95,7 +97,8 @@ def as_text(result: BuildResult, written: dict[Path, bool], root: Path, max_prob
         lines.append(
             f"{s['path']}: {s['items_seen']} items -> {s['entries']} entries ({types}); "
             f"authors {s['share_with_authors']:.0%}, year {s['share_with_year']:.0%}, "
-            f"venue {s['share_with_venue']:.0%}"
+            f"venue {s['share_with_venue']:.0%}; "
+            f"{s['identifiers_in_entries']}/{s['identifiers_linked']} linked paper identifiers are entries"
         )
     c = data["combined"]
     lines.append(f"{c['path']}: {c['entries']} entries, {len(data['merges'])} merged duplicates")

@@ -53,6 +53,8 @@ def normalize_record(record: Record) -> tuple[Record, list[Problem]]:
         first_year = ids.arxiv_year(arxiv)
         if year and first_year and year != first_year:
             warn("arxiv-year", f"listed as {year} but arXiv:{arxiv} was first posted in {first_year}")
+        if first_year and year != first_year:
+            month = None  # the list's month belongs to the year it gave, which the id corrects
         year = first_year or year
         month = month or ids.arxiv_month(arxiv)
     if record.kind == Kind.PAPER and venue is not None and venue.kind == VenueKind.PREPRINT and not arxiv:

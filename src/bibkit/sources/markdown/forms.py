@@ -1,0 +1,365 @@
+"""Stage 3 of the reader: one small pure reader per item form.
+
+Each reader is given a block's segments and returns a ``Candidate`` when it recognises its
+form, or None.  A candidate says what the title is and which segments remain to be read for
+links, venue and notes (``record.build_record`` reads those the same way for every form).
+
+- ``citation``: ``Authors. 2019. [Title](url). *Venue*.``
+- ``label-first``: ``[arXiv:1810.04805](url), Title, Authors: A, B``
+- ``tool-paper``: ``[owner/repo](github), Paper Title https://arxiv.org/abs/...`` → the paper, the
+  repository as its code
+- ``bold``: ``**Title**. Venue. *Authors*. [[pdf]](url), 2021.11`` (over several lines)
+- ``link``: ``[Title](url) (Venue 2019) - description``, ``[Author / Title](url)``, ``[owner / repo](url)``
+- ``plain``: ``Title (Venue Year) [[paper]](url)``
+- ``table``: a table row read by its header (Title/Paper, Authors, Venue, Date/Year, Code)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from ... import ids
+from ...normalize.venues import YEAR, looks_like_venue
+from .segments import Segment, plain
+from .titles import is_generic, is_label, is_url_text, strip_decorations
+
+Form = Literal["citation", "label-first", "tool-paper", "bold", "link", "plain", "table"]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    form: Form
+    title: str
+    title_link: Segment | None = None  # the link whose target is the work itself
+    authors_text: str = ""
+    venue_text: str = ""
+    year: int | None = None
+    month: int | None = None
+    rest: tuple[Segment, ...] = ()  # what is left to read: links, nickname, venue, description
+    code: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # the item's own prose: a lead-in, a table's description cell
+
+
+_PAREN_GROUP = re.compile(r"[（(]([^()（）]*)[)）]")
+_CITATION_HEAD = re.compile(r"^(?P<authors>\S.*?)\s*[.,]\s*(?P<year>(?:19|20)\d{2})[a-z]?\s*[.,:]?\s*$", re.S)
+_DOTTED_DATE = re.compile(r"(?<![\d.])((?:19|20)\d{2})[./-](\d{1,2}|\?\?)(?![\d])")
+_AUTHORS_LABEL = re.compile(r"[,;.]?\s*\b(?:authors?|by)\s*[:：]\s*", re.I)
+
+
+def _is_blank(seg: Segment) -> bool:
+    return not seg.is_link and not seg.text.strip(" \t.-–—|:：,;")
+
+
+def _first_link(segs: list[Segment], *, titled: bool) -> int | None:
+    for i, s in enumerate(segs):
+        if s.is_link and (not titled or not is_label(s.text)):
+            return i
+    return None
+
+
+def dated(text: str) -> tuple[int | None, int | None]:
+    """'2021.11', '2019/??', '2020-03', or a bare year, as (year, month)."""
+    m = _DOTTED_DATE.search(text)
+    if m:
+        month = int(m.group(2)) if m.group(2).isdigit() else None
+        return int(m.group(1)), month if month and 1 <= month <= 12 else None
+    y = YEAR.search(text)
+    return (int(y.group(1)), None) if y else (None, None)
+
+
+def looks_like_authors(text: str) -> bool:
+    """A run of names: short capitalised words separated by commas or 'and', no sentence."""
+    t = " ".join(text.split()).strip(" .,;*")
+    if not t or len(t) > 1500 or re.search(r"https?://|[!?:;()\[\]]", t):
+        return False
+    names = [n for n in re.split(r"\s*[,，、]\s*|\s+and\s+|\s+&\s+", t) if n.strip()]
+    if not names:
+        return False
+    short = sum(1 for n in names if 1 <= len(n.split()) <= 5)
+    return short == len(names) and (len(names) > 1 or len(names[0].split()) >= 2 or not t.isascii())
+
+
+# ---------------------------------------------------------------------------------------------
+# The readers
+
+
+def read_citation(segs: list[Segment]) -> Candidate | None:
+    k = _first_link(segs, titled=True)
+    if k is None or k == 0:
+        return None
+    head = _CITATION_HEAD.match(plain(segs[:k]).strip())
+    if not head or not looks_like_authors(head.group("authors")):
+        return None
+    title = strip_decorations(segs[k].text)
+    if not title or is_generic(title):
+        return None
+    rest = segs[k + 1 :]
+    venue = next((s.text for s in rest if s.em and not s.is_link and s.text.strip(" .")), "")
+    venue = re.sub(r"^\s*(?:in\s+)?", "", venue, flags=re.I).strip(" .")
+    rest = [s for s in rest if not (s.em and s.text == venue)]
+    return Candidate("citation", title, segs[k], head.group("authors"), venue, int(head.group("year")), None,
+                     tuple(rest))
+
+
+def read_label_first(segs: list[Segment]) -> Candidate | None:
+    """'[arXiv:1810.04805](url), Title, Authors: A, B'."""
+    lead = next((i for i, s in enumerate(segs) if not _is_blank(s)), None)
+    if lead is None or not segs[lead].is_link or not is_label(segs[lead].text):
+        return None
+    after = segs[lead + 1 :]
+    k = next((i for i, s in enumerate(after) if s.is_link), len(after))
+    text = plain(after[:k])
+    if not re.match(r"^\s*[,:：\-–—]\s*\S", text):
+        return None
+    title, authors = text, ""
+    m = _AUTHORS_LABEL.search(text)
+    if m:
+        title, authors = text[: m.start()], text[m.end() :]
+    title = strip_decorations(title.strip(" ,:：-–—"))
+    if len(title.split()) < 2 or is_generic(title):
+        return None
+    return Candidate("label-first", title, segs[lead], authors.strip(" ,."), rest=tuple(after[k:]))
+
+
+_QUOTED = re.compile(r"[\"'“‘]([^\"'“”‘’]{12,})[\"'”’]")
+
+
+def read_tool_paper(segs: list[Segment]) -> Candidate | None:
+    """A repository item that names the paper it implements, with the paper's identifier link."""
+    k = _first_link(segs, titled=True)
+    if k is None or any(not _is_blank(s) for s in segs[:k]) or not ids.repository_of(segs[k].href or ""):
+        return None
+    p = next((i for i in range(k + 1, len(segs)) if segs[i].is_link
+              and ids.identifiers_from_url(ids.clean_url(segs[i].href or "")).as_pairs()), None)
+    if p is None:
+        return None
+    between = plain(segs[k + 1 : p])
+    title = ""
+    if not is_generic(segs[p].text) and not is_url_text(segs[p].text):
+        title = strip_decorations(segs[p].text)
+    if not title:
+        quoted = _QUOTED.search(between)
+        text = quoted.group(1) if quoted else re.sub(r"(?i)\b(?:paper|pdf|arxiv)\s*[:：]?\s*$", "", between)
+        text = re.sub(r"(?i)^\W*(?:(?:the\s+)?(?:official\s+)?implementation\s+of(?:\s+the\s+paper)?)\s*", "", text)
+        title = strip_decorations(text.strip(" ,:：-–—"))
+    if not title or is_generic(title):
+        title = strip_decorations(segs[k].text)
+    rest = (*segs[k + 1 : p], *segs[p + 1 :])
+    return Candidate("tool-paper", title, segs[p], rest=tuple(rest), code=(segs[k].href or "",))
+
+
+def read_bold(segs: list[Segment]) -> Candidate | None:
+    first = next((i for i, s in enumerate(segs) if not _is_blank(s)), None)
+    if first is None or segs[first].is_link or not segs[first].strong:
+        return None
+    i = first
+    parts = []
+    while i < len(segs) and not segs[i].is_link and segs[i].strong:
+        parts.append(segs[i].text)
+        i += 1
+    title = strip_decorations("".join(parts))
+    rest = segs[i:]
+    if "".join(parts).rstrip().endswith((":", "：")) or plain(rest).lstrip().startswith((":", "：")):
+        return None  # "**System report**: ...": a label, not a title
+    # "*Authors*": the first emphasised run before the first link, after a venue at most.
+    authors = ""
+    venue_bits: list[str] = []
+    for j, seg in enumerate(rest):
+        if seg.is_link:
+            break
+        if seg.em and not seg.strong and (looks_like_authors(seg.text) or _same_words(seg.text, title)):
+            authors = seg.text
+            venue_bits = [s.text for s in rest[:j]]
+            rest = rest[:j] + rest[j + 1 :]
+            break
+    year, month = dated(plain([s for s in rest if not s.is_link]))
+    venue = " ".join("".join(venue_bits).split()).strip(" .,")
+    if venue and looks_like_venue(venue):
+        rest = [r for r in rest if r.text not in venue_bits or r.is_link]
+        rest.insert(0, Segment(f"({venue})"))
+    if not _DOTTED_DATE.search(plain(rest)):
+        year, month = None, None  # a year alone is the venue's, read with it
+    if not (authors or venue or year or any(s.is_link for s in rest) or _venue_near(plain(rest))):
+        return None  # a bold phrase with nothing of a work around it
+    return Candidate("bold", title, None, authors, "", year, month, tuple(rest))
+
+
+def _same_words(a: str, b: str) -> bool:
+    return re.sub(r"\W", "", a.lower()) == re.sub(r"\W", "", b.lower()) != ""
+
+
+def _venue_near(text: str) -> bool:
+    return any(looks_like_venue(m.group(1)) for m in _PAREN_GROUP.finditer(text)) or looks_like_venue(text)
+
+
+def read_link(segs: list[Segment]) -> Candidate | None:
+    """'[Title](url) ...', with a short prose lead-in allowed: '中文ulmfit：[url](url)'."""
+    k = next((i for i, s in enumerate(segs) if s.is_link), None)
+    if k is None or is_label(segs[k].text):
+        return None
+    lead_note = ""
+    if k:
+        lead = plain(segs[:k]).strip()
+        if any(s.strong for s in segs[:k]) or not (len(lead) <= 30 and lead.endswith((":", "："))):
+            if lead.strip(" \t.-–—|:：,;"):
+                return None
+        lead_note = lead.rstrip(":：").strip()
+    title = segs[k].text if is_url_text(segs[k].text) else strip_decorations(segs[k].text)
+    if not title or (not is_url_text(title) and is_generic(title)):
+        return None
+    return Candidate("link", title, segs[k], rest=tuple(segs[k + 1 :]), notes=(lead_note,) if lead_note else ())
+
+
+def split_paren_venue(text: str) -> tuple[str, str]:
+    """'Title (NAACL 2019) ' -> ('Title', 'NAACL 2019'); venue '' when the last group is not one."""
+    text = text.rstrip()
+    groups = list(_PAREN_GROUP.finditer(text))
+    if groups:
+        last = groups[-1]
+        if not text[last.end() :].strip(" .,") and looks_like_venue(last.group(1)):
+            return text[: last.start()].rstrip(" .,"), last.group(1).strip()
+    return text, ""
+
+
+def read_plain(segs: list[Segment]) -> Candidate | None:
+    """'Title (Venue Year) [[paper]](url)': the first link names what it is."""
+    k = next((i for i, s in enumerate(segs) if s.is_link), None)
+    if k is None or k == 0 or not is_label(segs[k].text):
+        return None
+    title, venue = split_paren_venue(plain(segs[:k]))
+    title = strip_decorations(title)
+    if not title or len(title.split()) > 40 or is_generic(title):
+        return None
+    rest = [Segment(f"({venue})")] if venue else []
+    return Candidate("plain", title, rest=(*rest, *segs[k:]))
+
+
+# The order is the ranking: the more specific form, with more evidence, first.
+ITEM_READERS = (read_citation, read_label_first, read_tool_paper, read_bold, read_link, read_plain)
+
+
+_LABEL_PREFIX = re.compile(r"^\s*([^\s:：][^:：]{0,28}?)\s*[:：]\s*")
+
+
+def after_label(segs: list[Segment]) -> tuple[str, list[Segment]] | None:
+    """'**System report**: Authors. 2019. [Title](url)' or 'Paper: [Title](url)': what follows
+    a short field label, or None when the item does not start with one."""
+    k = next((i for i, s in enumerate(segs) if s.is_link), len(segs))
+    head = plain(segs[:k])
+    m = _LABEL_PREFIX.match(head)
+    if not m or len(m.group(1).split()) > 4 or m.end() >= len(head.rstrip()) and k == len(segs):
+        return None
+    cut, out = m.end(), []
+    for seg in segs:
+        if cut <= 0 or seg.is_link:
+            out.append(seg)
+        elif len(seg.text) <= cut:
+            cut -= len(seg.text)
+        else:
+            out.append(Segment(seg.text[cut:], strong=seg.strong, em=seg.em))
+            cut = 0
+    return m.group(1).strip(), out
+
+
+def read_item(segs: list[Segment]) -> Candidate | None:
+    labelled = after_label(segs)
+    if labelled is not None:
+        label, after = labelled
+        for reader in ITEM_READERS:
+            found = reader(after)
+            if found is not None and found.title_link is not None and has_title(found):
+                return replace(found, notes=(label, *found.notes))
+    for reader in ITEM_READERS:
+        found = reader(segs)
+        if found is not None and has_title(found):
+            return found
+    return None
+
+
+def has_title(candidate: Candidate) -> bool:
+    """A title is never a generic text ('Paper', '[', 'arXiv:...'); a URL only names a page or
+    repository, whose title the record derives from it."""
+    return bool(candidate.title) and (is_url_text(candidate.title) or not is_generic(candidate.title))
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables, read by their header
+
+_COLUMNS = {
+    "title": re.compile(r"^(?:title|paper|papers|paper title|name|论文|题目|标题|work)s?$"),
+    "authors": re.compile(r"^(?:authors?|作者)$"),
+    "venue": re.compile(r"^(?:venue|conference|conf|journal|publication|published|where|source|会议|期刊)"),
+    "date": re.compile(r"^(?:date|year|time|published on|日期|时间|年份)"),
+    "code": re.compile(r"^(?:code|github|implementation|repo|代码)"),
+}
+
+
+def columns(header: tuple[str, ...]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for i, name in enumerate(header):
+        for role, pattern in _COLUMNS.items():
+            if role not in found and pattern.match(name.strip(" *")):
+                found[role] = i
+    return found
+
+
+# Where a title cell's description starts: a wide gap or line break, a spaced dash, or the
+# words descriptions open with ("This paper presents", "Proposes").
+_DESCRIPTION_START = re.compile(
+    r"\s{2,}|\s+[-–—]\s+|\s+(?=(?:This|The|Our|In this) (?:paper|work|study|report|survey)\b"
+    r"|(?:Proposes|Introduces|Presents|Shows|Demonstrates)\b)"
+)
+
+
+def split_description(text: str) -> tuple[str, str]:
+    """'1) Title  This paper introduces...' -> ('1) Title', 'This paper introduces...')."""
+    text = text.strip()
+    m = _DESCRIPTION_START.search(text)
+    return (text[: m.start()], text[m.end() :]) if m else (text, "")
+
+
+def read_row(cells: tuple[tuple[Segment, ...], ...], header: tuple[str, ...]) -> Candidate | None:
+    cols = columns(header)
+    if "title" not in cols or cols["title"] >= len(cells):
+        return None
+    title_cell = list(cells[cols["title"]])
+    lead = next((s for s in title_cell if s.is_link or strip_decorations(s.text)), None)
+    link = lead if lead is not None and lead.is_link and not is_label(lead.text) and not is_url_text(lead.text) else None
+    notes = ""
+    if link is not None:
+        title = strip_decorations(link.text)
+    else:
+        bold = "".join(s.text for s in title_cell if s.strong and not s.is_link).strip()
+        text = plain([s for s in title_cell if not s.is_link])
+        if bold:
+            title, notes = bold, text.split(bold, 1)[1] if bold in text else ""
+        else:
+            title, notes = split_description(text)
+        title = strip_decorations(title)
+    if not title or is_generic(title):
+        return None
+    rest: list[Segment] = [s for s in title_cell if s.is_link and s is not link]
+    for role in ("venue", "date"):
+        if role in cols and cols[role] < len(cells):
+            value = plain(cells[cols[role]]).strip()
+            if value and looks_like_venue(value):
+                rest.insert(0, Segment(f"({value})"))
+    year, month = (None, None)
+    if "date" in cols and cols["date"] < len(cells):
+        year, month = dated(plain(cells[cols["date"]]))
+    authors = plain(cells[cols["authors"]]) if "authors" in cols and cols["authors"] < len(cells) else ""
+    code = []
+    for i, cell in enumerate(cells):
+        if i == cols["title"]:
+            continue
+        for seg in cell:
+            if seg.is_link:
+                if cols.get("code") == i and not is_label(seg.text) and not ids.is_paper_url(seg.href or ""):
+                    code.append(seg.href or "")
+                else:
+                    rest.append(seg)
+    notes = " ".join(notes.split()).strip(" -–—:")
+    return Candidate("table", title, link, authors, "", year, month, tuple(rest), tuple(code),
+                     (notes,) if notes else ())
