@@ -256,18 +256,6 @@ def _unique(items: tuple) -> tuple:
     return tuple(dict.fromkeys(items))
 
 
-def _main_url(url: str, group: Sequence[Record]) -> str:
-    """The published version's link leads: an arXiv link stays as the eprint, so a merged entry
-    that also has an ACL Anthology, OpenReview, PMLR or DOI link shows that one as its url."""
-    if url and not ids.identifiers_from_url(url).arxiv:
-        return url
-    for record in group:
-        found = ids.identifiers_from_url(record.url) if record.url else None
-        if found is not None and found.as_pairs() and not found.arxiv:
-            return record.url
-    return url
-
-
 def merge_records(group: Sequence[Record]) -> Record:
     """Merge records of one work: the best-ranked leads (type, venue, year), the others fill
     gaps; every place, category, link, note and nickname is kept."""
@@ -295,7 +283,7 @@ def merge_records(group: Sequence[Record]) -> Record:
             issue=merged.issue or other.issue,
         )
     ordered = sorted(group, key=lambda r: r.source)
-    merged = replace(merged, url=_main_url(merged.url, ordered))
+    merged = replace(merged, url=ids.main_url([u for u in (merged.url, *(r.url for r in ordered)) if u]))
     pairs = sorted((s, c) for r in ordered for s, c in zip(r.sources, r.categories, strict=True))
     aliases = tuple(r.key for r in ordered if r.key and r.key != merged.key) + tuple(
         a for r in ordered for a in r.aliases

@@ -168,6 +168,17 @@ def merge_identifiers(a: Identifiers, b: Identifiers) -> Identifiers:
     )
 
 
+def main_url(urls: list[str]) -> str:
+    """The link an entry shows as its url: the first that carries an identifier BibTeX has no
+    field for (ACL Anthology, OpenReview, PMLR), else the first. arXiv ids are written as the
+    eprint and DOIs as the doi, so every identifier stays in the entry's identity fields."""
+    for url in urls:
+        found = identifiers_from_url(url)
+        if found.acl or found.openreview or found.pmlr:
+            return url
+    return urls[0] if urls else ""
+
+
 def arxiv_year(arxiv_id: str) -> int | None:
     """The year of an arXiv id's first version: YYMM for new ids, archive/YYMMNNN for old ones."""
     m = re.match(r"^(\d{2})(\d{2})\.", arxiv_id) or re.match(r"^[^/]+/(\d{2})(\d{2})", arxiv_id)

@@ -34,7 +34,7 @@ def split_authors(text: str) -> tuple[list[str], bool]:
     if m:
         others = True
         text = text[: m.start()].strip(" .;,")
-    parts = re.split(r"\s*[,;，、]\s*|\s+and\s+|\s+&\s+", text)
+    parts = re.split(r"\s*[,;，、]\s*(?:and\s+)?|\s+and\s+|\s+&\s+", text)  # "A, B, and C"
     return [p.strip() for p in parts if p.strip(" .")], others
 
 

@@ -43,6 +43,19 @@ class Resolution:
     upgraded: bool  # a preprint became its published version
 
 
+def _names_more(url: str, *covered: Identifiers) -> bool:
+    """Whether url carries an ACL Anthology, OpenReview or PMLR id that none of covered states."""
+    if not url:
+        return False
+    have = {pair for found in covered for pair in found.as_pairs()}
+    doi = next((v for found in covered if (v := found.doi)), "") or ""
+    for scheme, value in ids.identifiers_from_url(url).as_pairs():
+        if scheme in ("acl", "openreview", "pmlr") and (scheme, value) not in have:
+            if not (scheme == "acl" and doi.lower() == f"10.18653/v1/{value}"):
+                return True
+    return False
+
+
 def apply_official(record: Record, official: Official) -> tuple[Record, tuple[str, ...]]:
     """Adopt authors, venue, year, pages, publisher, DOI and URL; keep key, keywords, notes, links."""
     changed: list[str] = []
@@ -66,11 +79,18 @@ def apply_official(record: Record, official: Official) -> tuple[Record, tuple[st
     if official.url and official.url != record.url:
         new_url_ids = ids.identifiers_from_url(official.url)
         new_ids = ids.merge_identifiers(new_ids, new_url_ids)
-        keep_old = record.url and not (record.ids.arxiv and record.url == ids.arxiv_abs_url(record.ids.arxiv))
-        if keep_old:
-            links = links + (Link("paper", record.url),)
-        url = official.url
-        changed.append("url")
+        if _names_more(record.url, Identifiers(doi=official.doi), new_url_ids):
+            # The list's link names an identifier the official record has no field for (an
+            # OpenReview forum of a paper published elsewhere): it stays the url, so no
+            # identifier the list gave is lost; the official link joins the links.
+            if all(link.url != official.url for link in links):
+                links = links + (Link("paper", official.url),)
+        else:
+            keep_old = record.url and not (record.ids.arxiv and record.url == ids.arxiv_abs_url(record.ids.arxiv))
+            if keep_old:
+                links = links + (Link("paper", record.url),)
+            url = official.url
+            changed.append("url")
     for name in ("pages", "volume", "issue"):
         if getattr(official, name) and getattr(official, name) != getattr(record, name):
             changed.append(name)

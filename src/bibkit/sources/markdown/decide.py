@@ -123,6 +123,7 @@ class _Reader:
                 self.item(read_link(segments), segments, ctx, prose_ok=False)
             else:
                 self.heading(block, segments)
+                self.mentions([s for s in segments if s.is_link], segments, self.context(block.line))
             return
         if _is_navigation(block, segments, nav_links):
             return
@@ -142,6 +143,8 @@ class _Reader:
                 segments = _row_as_item(list(block.cells))
         if candidate is None and block.form != "quote":
             candidate = read_item(segments)
+            if candidate is not None and block.form in ("paragraph", "html") and _runs_on(candidate):
+                candidate = None  # "[WMT](url) is the most important...": a sentence, a note
         self.item(candidate, segments, ctx, prose_ok=block.form != "row")
         for paragraph in prose:
             self.item(None, paragraph, ctx, prose_ok=True)
@@ -163,12 +166,22 @@ class _Reader:
                 self.note(render_note(segments))
             elif any(not s.is_link and s.text.strip(" |") for s in segments) and not unclaimed:
                 self.problems.append(ctx.problem("unreadable-row", f"cannot read this row: {plain(segments)[:80]!r}"))
+        self.mentions(unclaimed, segments, ctx)
+
+    def mentions(self, links: list[Segment], segments: list[Segment], ctx: Context) -> None:
+        """Each identifier among these links an entry of its own (once per identifier)."""
         seen: set[tuple[tuple[str, str], ...]] = set()
-        for seg in unclaimed:
+        for seg in links:
             key = tuple(identifiers_of(seg.href or "").as_pairs())
-            if key not in seen:
+            if key and key not in seen:
                 seen.add(key)
                 self.mention(seg, segments, ctx)
+
+
+def _runs_on(candidate: Candidate) -> bool:
+    """A link that opens a sentence: the text after it continues in lower case, at length."""
+    after = plain([s for s in candidate.rest if not s.is_link]).strip()
+    return candidate.form == "link" and bool(re.match(r"^[a-z]", after)) and len(after.split()) > 6
 
 
 def is_prose(segments: list[Segment]) -> bool:

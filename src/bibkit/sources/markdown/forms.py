@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from ... import ids
+from ...normalize.names import split_authors
 from ...normalize.venues import YEAR, looks_like_venue
 from .segments import Segment, plain
 from .titles import is_generic, is_label, is_url_text, strip_decorations
@@ -43,7 +44,11 @@ class Candidate:
 
 
 _PAREN_GROUP = re.compile(r"[（(]([^()（）]*)[)）]")
-_CITATION_HEAD = re.compile(r"^(?P<authors>\S.*?)\s*[.,]\s*(?P<year>(?:19|20)\d{2})[a-z]?\s*[.,:]?\s*$", re.S)
+# "Authors. 2019. [Title]", "Authors. [Title]", "Authors . 2021 . Short Name: [Title]"
+_CITATION_HEAD = re.compile(
+    r"^(?P<authors>\S.*?)\s*[.,]\s*(?:(?P<year>(?:19|20)\d{2})[a-z]?\s*[.,:]?)?\s*(?P<extra>[^.]{0,40})$", re.S
+)
+_PARTICLES = frozenset({"van", "von", "de", "der", "den", "da", "di", "du", "le", "la", "dos", "del", "bin", "al", "el"})
 _DOTTED_DATE = re.compile(r"(?<![\d.])((?:19|20)\d{2})[./-](\d{1,2}|\?\?)(?![\d])")
 _AUTHORS_LABEL = re.compile(r"[,;.]?\s*\b(?:authors?|by)\s*[:：]\s*", re.I)
 
@@ -74,11 +79,16 @@ def looks_like_authors(text: str) -> bool:
     t = " ".join(text.split()).strip(" .,;*")
     if not t or len(t) > 1500 or re.search(r"https?://|[!?:;()\[\]]", t):
         return False
-    names = [n for n in re.split(r"\s*[,，、]\s*|\s+and\s+|\s+&\s+", t) if n.strip()]
+    names, _ = split_authors(t)
     if not names:
         return False
-    short = sum(1 for n in names if 1 <= len(n.split()) <= 5)
-    return short == len(names) and (len(names) > 1 or len(names[0].split()) >= 2 or not t.isascii())
+    for name in names:
+        words = name.split()
+        if not 1 <= len(words) <= 5:
+            return False
+        if words[0][0].isalpha() and words[0][0].islower() and words[0] not in _PARTICLES:
+            return False  # "with commas": a sentence, not a name
+    return len(names) > 1 or len(names[0].split()) >= 2 or not t.isascii()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -92,6 +102,8 @@ def read_citation(segs: list[Segment]) -> Candidate | None:
     head = _CITATION_HEAD.match(plain(segs[:k]).strip())
     if not head or not looks_like_authors(head.group("authors")):
         return None
+    if not head.group("year") and head.group("extra").strip():
+        return None
     title = strip_decorations(segs[k].text)
     if not title or is_generic(title):
         return None
@@ -99,8 +111,8 @@ def read_citation(segs: list[Segment]) -> Candidate | None:
     venue = next((s.text for s in rest if s.em and not s.is_link and s.text.strip(" .")), "")
     venue = re.sub(r"^\s*(?:in\s+)?", "", venue, flags=re.I).strip(" .")
     rest = [s for s in rest if not (s.em and s.text == venue)]
-    return Candidate("citation", title, segs[k], head.group("authors"), venue, int(head.group("year")), None,
-                     tuple(rest))
+    year = int(head.group("year")) if head.group("year") else None
+    return Candidate("citation", title, segs[k], head.group("authors"), venue, year, None, tuple(rest))
 
 
 def read_label_first(segs: list[Segment]) -> Candidate | None:
@@ -120,7 +132,7 @@ def read_label_first(segs: list[Segment]) -> Candidate | None:
     title = strip_decorations(title.strip(" ,:：-–—"))
     if len(title.split()) < 2 or is_generic(title):
         return None
-    return Candidate("label-first", title, segs[lead], authors.strip(" ,."), rest=tuple(after[k:]))
+    return Candidate("label-first", title, segs[lead], authors.strip(" ,.[("), rest=tuple(after[k:]))
 
 
 _QUOTED = re.compile(r"[\"'“‘]([^\"'“”‘’]{12,})[\"'”’]")

@@ -15,6 +15,8 @@ from .forms import Candidate
 from .segments import Segment
 from .titles import PAPER_LABELS, is_label, is_url_text
 
+SOCIAL_HOSTS = frozenset({"twitter.com", "x.com", "mobile.twitter.com", "youtube.com", "youtu.be", "linkedin.com",
+                          "facebook.com", "reddit.com", "news.ycombinator.com", "bsky.app", "threads.net"})
 _MD_RESIDUE = re.compile(r"\]\(|\[\[|\*\*|\[[^\]]*$|<a\s")
 
 
@@ -148,10 +150,15 @@ def build_record(c: Candidate, ctx: Context) -> tuple[Record | None, list[Proble
             nickname = nickname or seg.text.strip(" ()（）")
         else:
             free_text.append(seg.text)
-    url = found.paper_urls[0] if found.paper_urls else ""
+    url = ids.main_url(found.paper_urls)
+    if not url:  # no paper link: the work's page ([Project], [Blog]) is its link; a tweet is not
+        page = next((link for link in found.links if ids.host_of(link.url) not in SOCIAL_HOSTS), None)
+        if page is not None and not (c.form == "link" and c.title_link is None):
+            url = page.url
+            found.links.remove(page)
     # Further paper links (an [[arXiv]] beside the [[paper]]) are kept as links too.
     links = found.links + [
-        Link("paper", u) for u in dict.fromkeys(found.paper_urls[1:]) if u != url and "arxiv.org/abs/" not in u
+        Link("paper", u) for u in dict.fromkeys(found.paper_urls) if u != url and "arxiv.org/abs/" not in u
     ]
     rest_text = " ".join("".join(free_text).split())
     venue_text = c.venue_text or _venue_in(rest_text)
@@ -168,6 +175,9 @@ def build_record(c: Candidate, ctx: Context) -> tuple[Record | None, list[Proble
             elif rest_text and not venue_text:
                 description = rest_text.strip(" -–—")
 
+    description = description.strip(" -–—:;,|")
+    if not any(ch.isalnum() for ch in description):
+        description = ""
     title = clean_title(c.title)
     if not title:
         problems.append(ctx.problem("empty-title", "item has no title"))

@@ -84,11 +84,11 @@ class _InlineState:
             pos = m.end()
             closing, tag, attrs = m.group(1) == "/", m.group(2).lower(), m.group(3)
             if tag == "a":
+                href = _HREF.search(attrs)
                 if closing:
                     self.close_link()
-                else:
-                    href = _HREF.search(attrs)
-                    self.open_link(next((g for g in href.groups() if g is not None), "") if href else "")
+                elif href:  # <a id="..."> / <a name="..."> is an anchor, not a link
+                    self.open_link(next((g for g in href.groups() if g is not None), ""))
             elif tag in ("b", "strong"):
                 self.strong = max(0, self.strong + (-1 if closing else 1))
             elif tag in ("i", "em"):
