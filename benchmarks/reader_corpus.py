@@ -74,8 +74,13 @@ def measure(path: Path, runs: int) -> dict[str, object]:
         bib.write_text(next(iter(result.outputs.values())), "utf-8")
         census = ""
         if CENSUS.exists():
-            census = subprocess.run([sys.executable, str(CENSUS), str(path), "--bib", str(bib)],
-                                    capture_output=True, text=True).stdout.splitlines()[0].split(": ", 1)[1]
+            census = (
+                subprocess.run(
+                    [sys.executable, str(CENSUS), str(path), "--bib", str(bib)], capture_output=True, text=True
+                )
+                .stdout.splitlines()[0]
+                .split(": ", 1)[1]
+            )
     lines = path.read_text("utf-8", errors="replace").splitlines()
     stats = result.lists[0]
     papers = [r for r in result.records if r.kind == Kind.PAPER]

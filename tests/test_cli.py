@@ -110,3 +110,23 @@ def test_write_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         files.write_atomic(target, "new content")
     assert target.read_text("utf-8") == "old"
     assert list(tmp_path.iterdir()) == [target], "no temporary file is left behind"
+
+
+def test_lost_identifiers_and_absorbing_entries_are_reported_and_strict_fails(tmp_path: Path) -> None:
+    links = "".join(f"[[video]](https://v.example/{i})" for i in range(15))
+    (tmp_path / "l.md").write_text(
+        "# L\n## S\n"
+        "- [A Paper](https://aclanthology.org/P19-1001) [[pdf]](https://openreview.net/forum?id=abcDEF)\n"
+        f"- **Lectures on Machine Translation**. *Ada Lovelace*. (ACL 2019) {links}\n"
+        "- [Fine Paper](https://arxiv.org/abs/1901.00001)\n",
+        "utf-8",
+    )
+    code, output = _run(["build", "l.md", "--out", "bib", "--no-resolve", "--json"], tmp_path)
+    report = json.loads(output)
+    (listed,) = report["lists"]
+    assert (listed["identifiers_linked"], listed["identifiers_in_entries"]) == (3, 2)
+    kinds = {(p["kind"], p["line"]) for p in report["problems"]}
+    assert ("identifier-lost", 3) in kinds, "two identifiers of one item, one url: the OpenReview id is reported"
+    assert ("absorbed", 4) in kinds
+    code, output = _run(["build", "l.md", "--out", "bib", "--no-resolve", "--strict"], tmp_path)
+    assert code == 1 and "openreview:abcdef is linked here but is no entry's identifier" in output

@@ -6,6 +6,7 @@ import json
 import random
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -253,3 +254,35 @@ def test_a_misc_preprint_copy_in_a_bib_merges_with_the_published_entry() -> None
     )
     result = dedupe_text(text, "x.bib")
     assert [(g.key, g.merged) for g in result.groups] == [("a", ("b",))]
+
+
+# --- identifiers keep works apart; a title alone must be a real title ------------------------
+
+@pytest.mark.parametrize("scheme,a,b", [
+    ("arxiv", "1111.1111", "2222.2222"),
+    ("acl", "P19-1001", "P19-1002"),
+    ("doi", "10.1145/1", "10.1145/2"),
+    ("openreview", "HyGhN2A5tm", "SJlPOCEKvH"),
+    ("pmlr", "v97/a19a", "v97/b19b"),
+])
+def test_different_ids_of_one_scheme_never_merge_by_title(scheme: str, a: str, b: str) -> None:
+    x = rec("Attention Is All You Need", 1, authors=("Vaswani",), year=2017, **{scheme: a})
+    y = rec("Attention Is All You Need", 2, authors=("Vaswani",), year=2017, **{scheme: b})
+    assert groups([x, y]) == []
+
+
+def test_a_short_title_alone_does_not_merge_but_is_reported() -> None:
+    a, b = rec("Gensim", 1, kind=Kind.WEBPAGE), rec("Gensim", 2, kind=Kind.WEBPAGE)
+    findings = find_duplicates([a, b])
+    assert findings.groups == []
+    assert [(s.a, s.b) for s in findings.suspects] == [(0, 1)]
+    confirmed = [rec("Gensim", 1, year=2010, authors=("Rehurek",)), rec("Gensim", 2, year=2010, authors=("Rehurek",))]
+    assert groups(confirmed) == [(0, 1)], "a year and an author confirm even a one-word title"
+
+
+def test_a_title_shared_by_many_records_is_a_label_not_a_work() -> None:
+    records = [rec("System Report", i, year=2019) for i in range(1, 8)]
+    findings = find_duplicates(records)
+    assert findings.groups == []
+    assert {why for s in findings.suspects for why in [s.why_not]} == {"7 records share this title"}
+    assert groups([rec("System Report of Team X", 1, year=2019), rec("System Report of Team X", 2, year=2019)]) == [(0, 1)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -211,3 +212,66 @@ def test_reader_never_raises(parts: list[str]) -> None:
             assert not is_generic(r.title)
     for p in problems:
         assert p.source.line >= 1
+
+
+# --- forms and navigation from real lists the reader was not written against -------------------
+
+def test_nested_table_of_contents_anywhere_is_navigation() -> None:
+    records, _ = read(
+        "# Table of Contents\n- [Papers](#papers)\n  - [Surveys](#surveys)\n    - [Deep](#deep)\n\n"
+        "# Papers\n## Surveys\n- [A Survey of Things](https://arxiv.org/abs/2001.00001)\n"
+        "\n- [Back to top](#table-of-contents)\n"
+    )
+    (r,) = records
+    assert r.title == "A Survey of Things" and r.categories == (("Papers", "Surveys"),)
+
+
+def test_tool_then_paper_is_the_paper_with_the_tool_as_code() -> None:
+    r, _ = only("* [FastBERT](https://github.com/autoliuweijie/FastBERT): "
+                "[FastBERT: a Self-distilling BERT with Adaptive Inference Time](https://arxiv.org/abs/2004.02178)\n")
+    assert r.kind == Kind.PAPER and r.title == "FastBERT: a Self-distilling BERT with Adaptive Inference Time"
+    assert r.ids.arxiv == "2004.02178" and r.code == ("https://github.com/autoliuweijie/FastBERT",)
+
+
+@pytest.mark.parametrize("written,title", [
+    ("- 【Pre-trained Models for NLP】 [[paper]](https://arxiv.org/abs/2003.08271)", "Pre-trained Models for NLP"),
+    ("- （9）Pre-trained Models for NLP [[paper]](https://arxiv.org/abs/2003.08271)", "Pre-trained Models for NLP"),
+    ("- (12) Pre-trained Models for NLP [[pdf]](https://arxiv.org/abs/2003.08271)", "Pre-trained Models for NLP"),
+    ("- [🔥 Pre-trained Models for NLP.](https://arxiv.org/abs/2003.08271)", "Pre-trained Models for NLP"),
+    ("| 3) **Pre-trained Models for NLP** - a survey | [Paper](https://arxiv.org/abs/2003.08271) |",
+     "Pre-trained Models for NLP"),
+])
+def test_decorations_are_not_part_of_the_title(written: str, title: str) -> None:
+    text = ("| Paper | Links |\n|---|---|\n" + written) if written.startswith("|") else written
+    r, _ = only(text + "\n")
+    assert r.title == title and r.ids.arxiv == "2003.08271"
+
+
+def test_a_bold_label_in_a_blockquote_is_not_a_paper() -> None:
+    records, _ = read("> **Sponsored by [Atlas](https://atlas.example/)**\n>\n> **An API platform** for NLP tasks.\n\n"
+                      "- [Real Paper](https://arxiv.org/abs/1901.00001)\n")
+    assert [r.title for r in records] == ["Real Paper"]
+
+
+def test_a_sentence_with_a_link_is_a_note_but_its_paper_is_kept() -> None:
+    records, _ = read("- [A Tool](https://github.com/a/tool) - a tool.\n\n"
+                      "We recommend reading [the original paper](https://arxiv.org/abs/1706.03762) before using it.\n\n"
+                      "[WMT](http://www.statmt.org/wmt19/) is the most important annual competition on translation.\n")
+    tool, paper = records
+    assert tool.notes[-2].startswith("We recommend reading the original paper (https://arxiv.org/abs/1706.03762)")
+    assert tool.notes[-1].startswith("WMT (http://www.statmt.org/wmt19/) is the most important")
+    assert paper.ids.arxiv == "1706.03762" and paper.title == "the original paper"
+    assert paper.categories == tool.categories
+
+
+def test_generic_link_texts_never_become_titles() -> None:
+    records, problems = read("## S\n- [Paper](https://arxiv.org/abs/1901.00001), [Tweet](https://x.com/a/1)\n"
+                             "- [arXiv:1901.00002](https://arxiv.org/abs/1901.00002)\n")
+    assert [r.title for r in records] == ["", ""]
+    assert [r.ids.arxiv for r in records] == ["1901.00001", "1901.00002"]
+    assert sorted(p.source.line for p in problems if p.kind == "untitled-paper") == [2, 3]
+
+
+def test_contents_heading_is_not_a_category_parent() -> None:
+    records, _ = read("# My List\n## Contents\n- [A](#a)\n## A\n- [Paper A](https://arxiv.org/abs/1901.00001)\n")
+    assert records[0].categories == (("A",),)

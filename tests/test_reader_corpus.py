@@ -47,7 +47,11 @@ def test_citation_lines_and_html_headings() -> None:
     assert records[0].title.startswith("The Mathematics of Statistical Machine Translation")
     bleu = by_title(records, "BLEU: a Method for Automatic Evaluation of Machine Translation")
     assert [format_person(p) for p in bleu.authors] == [
-        "Papineni, Kishore", "Roukos, Salim", "Ward, Todd", "Zhu, Wei-Jing"]
+        "Papineni, Kishore",
+        "Roukos, Salim",
+        "Ward, Todd",
+        "Zhu, Wei-Jing",
+    ]
     assert (bleu.year, bleu.venue_text, bleu.ids.acl) == (2002, "Proceedings of ACL 2002", "P02-1040")
     assert bleu.categories == (("10 Must Reads",),)
     assert bleu.links[0].label == "Citation", "the citation-count link is a link, not the paper"
@@ -82,8 +86,12 @@ def test_weekly_tables_read_by_their_header() -> None:
     assert sal.notes[0].startswith("introduces Transformer^2")
     goal = by_title(records, "Goal Driven Discovery of Distributional Differences via Language Descriptions")
     assert goal.code == ("https://github.com/ruiqi-zhong/D5",) and goal.ids.arxiv == "2302.14233"
-    brain = by_title(records, "High-resolution image reconstruction with latent diffusion models from human brain activity")
-    assert brain.url == "https://sites.google.com/view/stablediffusion-with-brain/", "[Project] is its page, not the tweet"
+    brain = by_title(
+        records, "High-resolution image reconstruction with latent diffusion models from human brain activity"
+    )
+    assert brain.url == "https://sites.google.com/view/stablediffusion-with-brain/", (
+        "[Project] is its page, not the tweet"
+    )
     assert len({r.ids.arxiv for r in records if r.ids.arxiv}) == len([r for r in records if r.ids.arxiv])
 
 

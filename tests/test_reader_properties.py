@@ -16,7 +16,9 @@ from bibkit.normalize.record import normalize_record
 from bibkit.sources.markdown import linked_identifiers, missing_identifiers, parse_markdown
 from bibkit.sources.markdown.titles import is_generic
 
-arxiv_ids = st.builds(lambda y, m, n: f"{y:02d}{m:02d}.{n:05d}", st.integers(15, 25), st.integers(1, 12), st.integers(1, 99999))
+arxiv_ids = st.builds(
+    lambda y, m, n: f"{y:02d}{m:02d}.{n:05d}", st.integers(15, 25), st.integers(1, 12), st.integers(1, 99999)
+)
 acl_ids = st.builds(lambda y, n: f"P{y:02d}-{n:04d}", st.integers(10, 19), st.integers(1001, 1999))
 doi_ids = st.builds(lambda n: f"10.1145/{n}", st.integers(100000, 999999))
 urls = st.one_of(
@@ -25,11 +27,34 @@ urls = st.one_of(
     acl_ids.map(lambda i: f"https://www.aclweb.org/anthology/{i}"),
     doi_ids.map(lambda i: f"https://doi.org/{i}"),
 )
-words = st.lists(st.sampled_from(["Neural", "Attention", "Graph", "Learning", "Models", "for", "of", "Deep",
-                                   "Translation", "BERT", "Sparse", "Prompt", "Tuning", "语言", "模型"]),
-                 min_size=1, max_size=7).map(" ".join)
-names = st.lists(st.sampled_from(["Ada Lovelace", "Alan Turing", "Grace Hopper", "Yoshua Bengio", "Ning Ding"]),
-                 min_size=1, max_size=4).map(", ".join)
+words = st.lists(
+    st.sampled_from(
+        [
+            "Neural",
+            "Attention",
+            "Graph",
+            "Learning",
+            "Models",
+            "for",
+            "of",
+            "Deep",
+            "Translation",
+            "BERT",
+            "Sparse",
+            "Prompt",
+            "Tuning",
+            "语言",
+            "模型",
+        ]
+    ),
+    min_size=1,
+    max_size=7,
+).map(" ".join)
+names = st.lists(
+    st.sampled_from(["Ada Lovelace", "Alan Turing", "Grace Hopper", "Yoshua Bengio", "Ning Ding"]),
+    min_size=1,
+    max_size=4,
+).map(", ".join)
 labels = st.sampled_from(["paper", "pdf", "arXiv", "Paper", "Tweet", "code", "Project", "link"])
 
 

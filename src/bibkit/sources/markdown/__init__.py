@@ -47,6 +47,12 @@ def read_list(path: Path, list_name: str = "", display_path: str | None = None) 
 
 
 __all__ = [
-    "ListReading", "LinkedId", "Segment", "linked_identifiers", "missing_identifiers", "parse_markdown",
-    "read_list", "segments_of",
+    "ListReading",
+    "LinkedId",
+    "Segment",
+    "linked_identifiers",
+    "missing_identifiers",
+    "parse_markdown",
+    "read_list",
+    "segments_of",
 ]

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from ... import ids
-from ...model import Record, Source
+from ...model import Identifiers, Record, Source
 
 # Every URL written in the text, in a Markdown link, an HTML attribute or bare.
 _URL = re.compile(r"""(?:https?://|www\.)[^\s<>"'`\])|]+(?:\([^\s()]*\)[^\s<>"'`\])|]*)*""", re.I)
@@ -30,13 +30,13 @@ def linked_identifiers(text: str, file: str, list_name: str = "") -> list[Linked
     return list(seen.values())
 
 
-def tokens_of(found: ids.Identifiers) -> list[str]:
+def tokens_of(found: Identifiers) -> list[str]:
     return [f"{scheme}:{value.lower()}" for scheme, value in found.as_pairs()]
 
 
 def written_tokens(record: Record) -> list[str]:
     """The identifiers an entry states in its identity fields: eprint (arXiv), doi, and its url."""
-    found = ids.Identifiers(arxiv=record.ids.arxiv, doi=record.ids.doi)
+    found = Identifiers(arxiv=record.ids.arxiv, doi=record.ids.doi)
     if record.url:
         found = ids.merge_identifiers(found, ids.identifiers_from_url(record.url))
     tokens = tokens_of(found)

@@ -146,8 +146,8 @@ class _Reader:
             if candidate is not None and block.form in ("paragraph", "html") and _runs_on(candidate):
                 candidate = None  # "[WMT](url) is the most important...": a sentence, a note
         self.item(candidate, segments, ctx, prose_ok=block.form != "row")
-        for paragraph in prose:
-            self.item(None, paragraph, ctx, prose_ok=True)
+        for note in prose:
+            self.item(None, note, ctx, prose_ok=True)
 
     def item(self, candidate: Candidate | None, segments: list[Segment], ctx: Context, *, prose_ok: bool) -> None:
         unclaimed: list[Segment]
@@ -161,7 +161,9 @@ class _Reader:
             unclaimed = [s for s in segments if s.is_link and identifiers_of(s.href or "").as_pairs()]
             residue = markdown_residue(segments)
             if residue:
-                self.problems.append(ctx.problem("unparsable-item", f"cannot read this item: {plain(segments).strip()[:80]!r}"))
+                self.problems.append(
+                    ctx.problem("unparsable-item", f"cannot read this item: {plain(segments).strip()[:80]!r}")
+                )
             elif prose_ok:
                 self.note(render_note(segments))
             elif any(not s.is_link and s.text.strip(" |") for s in segments) and not unclaimed:

@@ -48,7 +48,9 @@ _PAREN_GROUP = re.compile(r"[（(]([^()（）]*)[)）]")
 _CITATION_HEAD = re.compile(
     r"^(?P<authors>\S.*?)\s*[.,]\s*(?:(?P<year>(?:19|20)\d{2})[a-z]?\s*[.,:]?)?\s*(?P<extra>[^.]{0,40})$", re.S
 )
-_PARTICLES = frozenset({"van", "von", "de", "der", "den", "da", "di", "du", "le", "la", "dos", "del", "bin", "al", "el"})
+_PARTICLES = frozenset(
+    {"van", "von", "de", "der", "den", "da", "di", "du", "le", "la", "dos", "del", "bin", "al", "el"}
+)
 _DOTTED_DATE = re.compile(r"(?<![\d.])((?:19|20)\d{2})[./-](\d{1,2}|\?\?)(?![\d])")
 _AUTHORS_LABEL = re.compile(r"[,;.]?\s*\b(?:authors?|by)\s*[:：]\s*", re.I)
 
@@ -143,8 +145,14 @@ def read_tool_paper(segs: list[Segment]) -> Candidate | None:
     k = _first_link(segs, titled=True)
     if k is None or any(not _is_blank(s) for s in segs[:k]) or not ids.repository_of(segs[k].href or ""):
         return None
-    p = next((i for i in range(k + 1, len(segs)) if segs[i].is_link
-              and ids.identifiers_from_url(ids.clean_url(segs[i].href or "")).as_pairs()), None)
+    p = next(
+        (
+            i
+            for i in range(k + 1, len(segs))
+            if segs[i].is_link and ids.identifiers_from_url(ids.clean_url(segs[i].href or "")).as_pairs()
+        ),
+        None,
+    )
     if p is None:
         return None
     between = plain(segs[k + 1 : p])
@@ -338,7 +346,9 @@ def read_row(cells: tuple[tuple[Segment, ...], ...], header: tuple[str, ...]) ->
         return None
     title_cell = list(cells[cols["title"]])
     lead = next((s for s in title_cell if s.is_link or strip_decorations(s.text)), None)
-    link = lead if lead is not None and lead.is_link and not is_label(lead.text) and not is_url_text(lead.text) else None
+    link = (
+        lead if lead is not None and lead.is_link and not is_label(lead.text) and not is_url_text(lead.text) else None
+    )
     notes = ""
     if link is not None:
         title = strip_decorations(link.text)
@@ -373,5 +383,6 @@ def read_row(cells: tuple[tuple[Segment, ...], ...], header: tuple[str, ...]) ->
                 else:
                     rest.append(seg)
     notes = " ".join(notes.split()).strip(" -–—:")
-    return Candidate("table", title, link, authors, "", year, month, tuple(rest), tuple(code),
-                     (notes,) if notes else ())
+    return Candidate(
+        "table", title, link, authors, "", year, month, tuple(rest), tuple(code), (notes,) if notes else ()
+    )

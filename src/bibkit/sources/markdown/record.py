@@ -15,8 +15,21 @@ from .forms import Candidate
 from .segments import Segment
 from .titles import PAPER_LABELS, is_label, is_url_text
 
-SOCIAL_HOSTS = frozenset({"twitter.com", "x.com", "mobile.twitter.com", "youtube.com", "youtu.be", "linkedin.com",
-                          "facebook.com", "reddit.com", "news.ycombinator.com", "bsky.app", "threads.net"})
+SOCIAL_HOSTS = frozenset(
+    {
+        "twitter.com",
+        "x.com",
+        "mobile.twitter.com",
+        "youtube.com",
+        "youtu.be",
+        "linkedin.com",
+        "facebook.com",
+        "reddit.com",
+        "news.ycombinator.com",
+        "bsky.app",
+        "threads.net",
+    }
+)
 _MD_RESIDUE = re.compile(r"\]\(|\[\[|\*\*|\[[^\]]*$|<a\s")
 
 
@@ -187,7 +200,9 @@ def build_record(c: Candidate, ctx: Context) -> tuple[Record | None, list[Proble
     others = False
     if c.authors_text:
         if _same_text(c.authors_text, title):
-            problems.append(ctx.problem("authors-repeat-title", "the authors part repeats the title; authors left empty"))
+            problems.append(
+                ctx.problem("authors-repeat-title", "the authors part repeats the title; authors left empty")
+            )
         else:
             authors, others = parse_authors(c.authors_text)
     elif by_author:

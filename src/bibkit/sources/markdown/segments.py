@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -28,12 +29,38 @@ class Segment:
 
 _HTML_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*)>")
 _HREF = re.compile(r"""href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
-_QUIET_TAGS = frozenset({"p", "span", "sup", "sub", "img", "div", "li", "ul", "ol", "font", "picture", "source",
-                         "details", "summary", "center", "kbd", "code", "u", "s", "del", "small", "big"})
+_QUIET_TAGS = frozenset(
+    {
+        "p",
+        "span",
+        "sup",
+        "sub",
+        "img",
+        "div",
+        "li",
+        "ul",
+        "ol",
+        "font",
+        "picture",
+        "source",
+        "details",
+        "summary",
+        "center",
+        "kbd",
+        "code",
+        "u",
+        "s",
+        "del",
+        "small",
+        "big",
+    }
+)
 
 
+@cache
 def markdown_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "linkify": True}).enable(["table", "linkify"])
+    assert md.linkify is not None  # linkify-it-py, from markdown-it-py's "linkify" extra
     md.linkify.set({"fuzzy_link": False})  # only scheme:// and www. links, never "exbert.net" in prose
     return md
 
@@ -70,9 +97,7 @@ class _InlineState:
             return
         text = "".join(self.link_text)
         image = self.link_image and not text.strip()
-        self.segments.append(
-            Segment(text, href=self.link_href, strong=self.strong > 0, em=self.em > 0, image=image)
-        )
+        self.segments.append(Segment(text, href=self.link_href, strong=self.strong > 0, em=self.em > 0, image=image))
         self.link_href = None
 
     def html(self, fragment: str) -> None:
