@@ -74,7 +74,7 @@ def test_named_lists_and_out_dir(tmp_path: Path) -> None:
 
 def test_missing_list_is_an_error_with_nonzero_exit(tmp_path: Path) -> None:
     code, output = _run(["build", "nope.md", "--out", "out"], tmp_path)
-    assert code == 1 and "nope.md" in output and "list file not found" in output
+    assert code == 1 and "nope.md: error: configured list 'nope' cannot be read (not found)" in output
 
 
 def test_strict_fails_on_warnings(tmp_path: Path) -> None:

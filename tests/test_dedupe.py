@@ -208,12 +208,14 @@ def test_dedupe_cli_dry_run_and_output(tmp_path: Path) -> None:
     source.write_text(BIB, "utf-8")
     runner = CliRunner()
     dry = runner.invoke(main, ["dedupe", str(source), "--dry-run", "--json"])
-    assert dry.exit_code == 0 and source.read_text("utf-8") == BIB
-    report = json.loads(dry.output)
+    # The file has an unparsable block: reported, kept, and the exit code says so.
+    assert dry.exit_code == 1 and source.read_text("utf-8") == BIB
+    assert dry.stderr.rstrip().splitlines()[-1].startswith("error: 1 error(s) in ")
+    report = json.loads(dry.stdout)
     assert report["groups"][0]["merged"] == ["clark2020electra"] and report["problems"][0]["line"] == 19
     out = tmp_path / "clean.bib"
     done = runner.invoke(main, ["dedupe", str(source), "-o", str(out)])
-    assert done.exit_code == 0 and "4 entries -> 3" in done.output
+    assert done.exit_code == 1 and "4 entries -> 3" in done.stdout
     assert out.read_text("utf-8").count("@inproceedings{Clark2020ELECTRAiclr") == 1
     assert source.read_text("utf-8") == BIB
 

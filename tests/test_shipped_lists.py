@@ -100,7 +100,8 @@ def test_the_two_ernies_stay_apart(shipped) -> None:
 
 def test_known_defects_are_warned_with_file_and_line(shipped) -> None:
     _, result = shipped
-    seen = {(p.kind, p.source.file, p.source.line) for p in result.problems}
+    # Reported with file:line; the shipped bibkit.toml accepts them, so they are listed as accepted.
+    seen = {(p.kind, p.source.file, p.source.line) for p in result.problems + result.accepted}
     text = (SHIPPED_LISTS[0]).read_text("utf-8").splitlines()
     line_of = lambda s: next(i for i, line in enumerate(text, 1) if s in line)  # noqa: E731
     assert ("authors-repeat-title", "lists/atpapers.md", line_of("*Big Bird: Transformers")) in seen

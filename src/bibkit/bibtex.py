@@ -77,7 +77,7 @@ def keywords_of(categories: tuple[tuple[str, ...], ...]) -> str:
 def _venue_name(record: Record, options: WriteOptions) -> str:
     venue = record.venue
     assert venue is not None
-    if options.short_venues:
+    if options.short_venues and venue.acronym:  # an official name from the index has no acronym: kept whole
         return f"{venue.acronym} {record.year}" if record.year else venue.acronym
     return venue.name
 

@@ -16,10 +16,10 @@ from .bibdedupe import dedupe_text
 from .bibtex import WriteOptions
 from .check import as_dicts, check_text, latex_findings
 from .config import ConfigError, list_spec_for, load_config
-from .files import write_atomic
+from .files import is_stdout, write_atomic
 from .pipeline import build as run_build
 from .render import FORMATS, StyleError, available_styles, load_style, render
-from .report import as_json, as_text
+from .report import KEPT, as_json, as_text
 from .resolve.official_index import (
     OfficialIndex,
     build_index,
@@ -33,10 +33,47 @@ from .zotero.report import sync_report_dict
 from .zotero.sync import SyncState, desired_state, sync
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Guarded(click.Group):
+    """No traceback reaches a user for bad input or an unwritable path: what the commands do not
+    turn into a message themselves becomes a one-line error naming the file, exit 1."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise click.ClickException(f"{where}{exc.strerror or exc}") from None
+        except UnicodeDecodeError as exc:
+            raise click.ClickException(f"input is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+
+
+@click.group(cls=_Guarded, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="bibkit")
 def main() -> None:
     """Curated Markdown paper lists to clean, deduplicated BibTeX."""
+
+
+def read_text(path: Path) -> str:
+    """A .bib or list file's text, or a clear error: not found, not readable, not UTF-8."""
+    try:
+        return path.read_text("utf-8")
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise click.ClickException(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def write_file(path: Path, text: str) -> bool:
+    try:
+        return write_atomic(path, text)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {path}: {exc.strerror}") from None
+
+
+def fail(reason: str) -> None:
+    """The last thing printed, on stderr, then exit 1."""
+    click.echo(f"error: {reason}", err=True)
+    sys.exit(1)
 
 
 @main.command()
@@ -88,25 +125,27 @@ def build(lists: tuple[Path, ...], out_dir: Path | None, config_path: Path | Non
     upgrade = settings.get("upgrade_preprints", True) if upgrade_preprints is None else upgrade_preprints
     result = run_build(config, options, resolver=resolver, upgrade_preprints=upgrade)
 
-    written: dict[Path, bool] = {}
-    if not dry_run:
-        for path, text in result.outputs.items():
-            try:
-                written[path] = write_atomic(path, text)
-            except OSError as exc:
-                raise click.ClickException(f"cannot write {path}: {exc.strerror}") from exc
-    else:
-        written = {path: False for path in result.outputs}
-    click.echo(as_json(result, written, root) if as_json_ else as_text(result, written, root))
+    written: dict[Path, str] = {}
+    for path, text in result.outputs.items():
+        if path in result.blocked:
+            written[path] = KEPT
+        elif dry_run:
+            written[path] = "would write" if _differs(path, text) else "unchanged"
+        else:
+            written[path] = "written" if write_file(path, text) else "unchanged"
+    click.echo(as_json(result, written, root) if as_json_ else as_text(result, written, root, dry_run=dry_run))
     errors = [p for p in result.problems if p.severity == "error"]
-    if errors or (strict and result.problems):
-        sys.exit(1)
+    if errors:
+        fail(f"{len(errors)} error(s): " + "; ".join(str(p) for p in errors[:3]))
+    if strict and result.problems:
+        kinds = ", ".join(sorted({p.kind for p in result.problems}))
+        fail(f"--strict: {len(result.problems)} warning(s) reported ({kinds})")
 
 
 @main.command()
 @click.argument("bib_file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the result here (default: rewrite BIB_FILE in place, atomically).")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+              help="Write the result here, '-' for standard output (default: rewrite BIB_FILE in place, atomically).")
 @click.option("--dry-run", is_flag=True, help="Report the duplicate groups, write nothing.")
 @click.option("--json", "as_json_", is_flag=True, help="Print a machine-readable JSON report.")
 def dedupe(bib_file: Path, output: Path | None, dry_run: bool, as_json_: bool) -> None:
@@ -116,50 +155,66 @@ def dedupe(bib_file: Path, output: Path | None, dry_run: bool, as_json_: bool) -
     year and authors means the same work.  Other entries, comments and unparsable blocks are
     kept unchanged; merged-away keys are kept in the survivor's `ids` field.
     """
-    try:
-        text = bib_file.read_text("utf-8")
-    except UnicodeDecodeError as exc:
-        raise click.ClickException(f"{bib_file}: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
+    text = read_text(bib_file)
     result = dedupe_text(text, str(bib_file))
     target = output or bib_file
+    to_stdout = is_stdout(target)
     changed = False
     if not dry_run and (result.groups or output is not None):
-        changed = write_atomic(target, result.text)
+        changed = write_file(target, result.text)
     report = {
         "file": str(bib_file),
         "output": None if dry_run else str(target),
+        "in_place": not dry_run and output is None,
+        "written": changed,
         "entries_before": result.entries_before,
         "entries_after": result.entries_after,
         "groups": [{"key": g.key, "merged": list(g.merged), "reason": g.reason, "lines": list(g.lines)}
                    for g in result.groups],
         "suspects": [{"a": a, "b": b, "score": score, "why_not": why} for a, b, score, why in result.suspects],
-        "problems": [{"file": p.source.file, "line": p.source.line, "kind": p.kind, "message": p.message}
-                     for p in result.bib.problems],
+        "problems": [{"file": p.source.file, "line": p.source.line, "severity": p.severity, "kind": p.kind,
+                      "message": p.message} for p in result.bib.problems],
     }
+    if changed and output is None:
+        click.echo(f"rewrote {bib_file} in place", err=True)
     if as_json_:
-        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
-        return
-    for p in result.bib.problems:
-        click.echo(str(p), err=True)
-    for g in result.groups:
-        click.echo(f"{g.key} <- {', '.join(g.merged)} ({g.reason}; lines {', '.join(map(str, g.lines))})")
-    for a, b, score, why in result.suspects:
-        click.echo(f"suspected, not merged: {a} ~ {b} (title similarity {score}; {why})")
-    verb = "would merge" if dry_run else "merged"
-    click.echo(f"{result.entries_before} entries -> {result.entries_after}; {verb} {len(result.groups)} group(s)"
-               + ("" if dry_run or not changed else f"; wrote {target}"))
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2), err=to_stdout)
+    else:
+        for p in result.bib.problems:
+            click.echo(str(p), err=True)
+        for g in result.groups:
+            click.echo(f"{g.key} <- {', '.join(g.merged)} ({g.reason}; lines {', '.join(map(str, g.lines))})",
+                       err=to_stdout)
+        for a, b, score, why in result.suspects:
+            click.echo(f"suspected, not merged: {a} ~ {b} (title similarity {score}; {why})", err=to_stdout)
+        verb = "would merge" if dry_run else "merged"
+        click.echo(f"{result.entries_before} entries -> {result.entries_after}; {verb} {len(result.groups)} group(s)"
+                   + ("" if dry_run or not changed or to_stdout else f"; wrote {target}"), err=to_stdout)
+    errors = [p for p in result.bib.problems if p.severity == "error"]
+    if errors:
+        fail(f"{len(errors)} error(s) in {bib_file} (first: {errors[0]}); the blocks were kept unchanged")
+
+
+def _differs(path: Path, text: str) -> bool:
+    """Whether writing text would change path (a missing file would be created)."""
+    try:
+        return not path.is_file() or path.read_bytes() != text.encode("utf-8")
+    except OSError:
+        return True
 
 
 def _records_for_sync(bib_file: Path | None, config_path: Path | None) -> tuple[list, str]:
     """The entries to sync: a .bib file's, or the configured lists' (built in memory, keys as in bib/)."""
     if bib_file is not None:
-        try:
-            text = bib_file.read_text("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise click.ClickException(f"{bib_file}: cannot read: {exc}") from exc
+        text = read_text(bib_file)
         bib = read_bib(text, str(bib_file), with_authors=True, list_name=bib_file.stem)
         for p in bib.problems:
             click.echo(str(p), err=True)
+        errors = [p for p in bib.problems if p.severity == "error"]
+        if errors:
+            # A duplicate key would become two items under one Zotero key; a broken block an
+            # entry silently missing from the group. Nothing is synced until the file is fixed.
+            fail(f"{len(errors)} error(s) in {bib_file}; fix them before syncing (nothing was read or written)")
         return [it.record for it in bib.items], str(bib_file)
     try:
         config = load_config(Path.cwd(), config_path)
@@ -288,28 +343,28 @@ def check_command(bib_files: tuple[Path, ...], with_latex: bool, ascii_only: boo
     With no files, the outputs named in bibkit.toml (every .bib in bib/) are checked.
     """
     files = list(bib_files)
+    try:
+        config = load_config(Path.cwd())
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
     if not files:
-        try:
-            config = load_config(Path.cwd())
-        except ConfigError as exc:
-            raise click.ClickException(str(exc)) from exc
         files = sorted(config.out_dir.glob("*.bib"))
         if not files:
             raise click.ClickException("no .bib files to check: name them, or run `bibkit build` first")
     findings = []
     toolchains: list[str] = []
     for path in files:
-        try:
-            text = path.read_text("utf-8")
-        except UnicodeDecodeError as exc:
-            raise click.ClickException(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
+        text = read_text(path)
         findings += check_text(text, str(path), ascii_only=ascii_only)
         if with_latex:
             found, toolchains = latex_findings(path)
             findings += found
+    accepted = [f for f in findings if f.key and f"{f.key}:{f.kind}" in config.accept]
+    findings = [f for f in findings if f not in accepted]
     errors = [f for f in findings if f.severity == "error"]
     if as_json_:
         click.echo(json.dumps({"files": [str(p) for p in files], "latex": toolchains if with_latex else None,
+                               "accepted": as_dicts(accepted),
                                "errors": len(errors), "warnings": len(findings) - len(errors),
                                "findings": as_dicts(findings)}, ensure_ascii=False, indent=2))
     else:
@@ -317,7 +372,10 @@ def check_command(bib_files: tuple[Path, ...], with_latex: bool, ascii_only: boo
             click.echo(str(finding))
         if with_latex and not toolchains:
             click.echo("note: --latex: neither pdflatex+bibtex nor pdflatex+biber is installed", err=True)
-        click.echo(f"{len(files)} file(s): {len(errors)} error(s), {len(findings) - len(errors)} warning(s)")
+        ran = f"; LaTeX: {', '.join(toolchains) or 'no toolchain installed'}" if with_latex else ""
+        shown = f", {len(accepted)} accepted in bibkit.toml" if accepted else ""
+        click.echo(f"{len(files)} file(s): {len(errors)} error(s), {len(findings) - len(errors)} warning(s)"
+                   f"{shown}{ran}")
     if errors or (strict and findings):
         sys.exit(1)
 
@@ -327,7 +385,8 @@ def check_command(bib_files: tuple[Path, ...], with_latex: bool, ascii_only: boo
 @click.option("--style", "style_name", default="reading-list", show_default=True,
               help="A style in styles/ by name, a path to a style .py file, or a pybtex style (plain, unsrt...).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="markdown", show_default=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write here (default: stdout).")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+              help="Write here (default, or '-': stdout).")
 @click.option("--title", help="Page title (default: from the file name).")
 @click.option("--dry-run", is_flag=True, help="Render and report, but write no file.")
 @click.option("--list-styles", is_flag=True, help="List the styles found and exit.")
@@ -350,18 +409,18 @@ def render_command(bib_file: Path | None, style_name: str, fmt: str, output: Pat
             raise click.ClickException(f"{bib_file} does not exist: run `bibkit build` first, or name a .bib file")
     try:
         style = load_style(style_name)
-        rendered = render(bib_file.read_text("utf-8"), style, fmt, title or bib_file.stem)
+        rendered = render(read_text(bib_file), style, fmt, title or bib_file.stem)
     except StyleError as exc:
         raise click.ClickException(str(exc)) from exc
     except PybtexError as exc:
         raise click.ClickException(f"{bib_file}: {exc}") from exc
     for warning in rendered.warnings:
         click.echo(f"warning: {warning}", err=True)
-    if output is None:
+    if output is None or is_stdout(output):
         click.echo(rendered.text, nl=False)
         return
     if not dry_run:
-        write_atomic(output, rendered.text)
+        write_file(output, rendered.text)
     click.echo(f"{'would write' if dry_run else 'wrote'} {output}: {rendered.entries} entry lines, "
                f"style {style.name}, {fmt}", err=True)
 

@@ -47,7 +47,7 @@ class Config:
     lists: tuple[ListSpec, ...]
     out_dir: Path
     combined: str = "bibliography.bib"
-    options: dict = field(default_factory=dict)
+    accept: frozenset[str] = frozenset()  # "KEY:KIND" warnings reviewed and accepted ([build]/[check] accept)
     resolve: dict = field(default_factory=dict)  # [resolve] enabled, upgrade_preprints
     zotero: dict = field(default_factory=dict)  # [zotero] group, endpoint, api_key_file, state_dir
 
@@ -67,6 +67,9 @@ def load_config(root: Path, config_path: Path | None = None) -> Config:
         raw = tomllib.loads(path.read_text("utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: {exc}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the config file ({exc})") from exc
+    _check_keys(raw, path)
     base = path.parent
     output = raw.get("output", {})
     specs = []
@@ -83,7 +86,7 @@ def load_config(root: Path, config_path: Path | None = None) -> Config:
         lists=tuple(specs),
         out_dir=base / output.get("dir", "bib"),
         combined=output.get("combined", "bibliography.bib"),
-        options={k: v for k, v in output.items() if k not in ("dir", "combined")},
+        accept=_accepted(raw, path),
         resolve=raw.get("resolve", {}),
         zotero=_zotero_section(raw.get("zotero", {}), path),
     )
@@ -93,4 +96,47 @@ def _zotero_section(section: dict, path: Path) -> dict:
     if "api_key" in section:
         # A key in a file that lives in the repository would be published with it.
         raise ConfigError(f"{path}: [zotero] api_key is not allowed here; use ZOTERO_API_KEY or api_key_file")
+    group = section.get("group")
+    if group is not None and (isinstance(group, bool) or not isinstance(group, int) or group <= 0):
+        raise ConfigError(f"{path}: [zotero] group must be the group's numeric id (e.g. 123456), not {group!r}")
     return section
+
+
+# Every key bibkit reads, per table: anything else is a typo ("dri") that would be ignored silently.
+KNOWN_KEYS: dict[str, frozenset[str]] = {
+    "": frozenset({"output", "lists", "zotero", "resolve", "build", "check"}),
+    "output": frozenset({"dir", "combined"}),
+    "lists": frozenset({"path", "name", "output"}),
+    "zotero": frozenset({"group", "endpoint", "api_key_file", "state_dir", "api_key"}),
+    "resolve": frozenset({"enabled", "upgrade_preprints"}),
+    "build": frozenset({"accept"}),
+    "check": frozenset({"accept"}),
+}
+
+
+def _check_keys(raw: dict, path: Path) -> None:
+    for key in raw:
+        if key not in KNOWN_KEYS[""]:
+            raise ConfigError(f"{path}: unknown table or key {key!r} (known: {', '.join(sorted(KNOWN_KEYS['']))})")
+    for table, known in KNOWN_KEYS.items():
+        if not table or table not in raw:
+            continue
+        sections = raw[table] if isinstance(raw[table], list) else [raw[table]]
+        for section in sections:
+            if not isinstance(section, dict):
+                raise ConfigError(f"{path}: {table!r} must be a table")
+            for key in section:
+                if key not in known:
+                    where = f"[[{table}]]" if table == "lists" else f"[{table}]"
+                    raise ConfigError(f"{path}: unknown key {key!r} in {where} (known: {', '.join(sorted(known))})")
+
+
+def _accepted(raw: dict, path: Path) -> frozenset[str]:
+    """Warnings a maintainer reviewed and accepts, as "KEY:KIND" (e.g. "pilehvar2020embeddings:missing-field")."""
+    found: set[str] = set()
+    for table in ("build", "check"):
+        values = raw.get(table, {}).get("accept", [])
+        if not isinstance(values, list) or not all(isinstance(v, str) and ":" in v for v in values):
+            raise ConfigError(f'{path}: [{table}] accept must be a list of "KEY:KIND" strings')
+        found.update(values)
+    return frozenset(found)

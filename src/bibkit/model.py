@@ -43,7 +43,7 @@ class Source:
     list_name: str = ""
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}"
+        return f"{self.file}:{self.line}" if self.line > 0 else self.file  # line 0: the file as a whole
 
 
 @dataclass(frozen=True)

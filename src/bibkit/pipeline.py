@@ -54,6 +54,8 @@ class BuildResult:
     merges: list[Merge]
     lists: list[ListStats]
     combined_path: Path
+    blocked: frozenset[Path] = frozenset()  # outputs not to write: an input they depend on is missing
+    accepted: list[Problem] = field(default_factory=list)  # warnings bibkit.toml accepts ([build] accept)
     suspects: list[tuple[Source, Source, float, str]] = field(default_factory=list)
     resolutions: list[Resolution] = field(default_factory=list)
     coverage: dict[str, dict[str, float]] = field(default_factory=dict)
@@ -73,12 +75,17 @@ def read_inputs(
     problems: list[Problem] = []
     for spec in specs:
         shown = _display(spec.path, root)
-        if not spec.path.exists():
-            problems.append(Problem(Source(shown, 0, spec.name), "missing-list", "list file not found", "error"))
+        try:
+            reading = read_list(spec.path, spec.name, shown)
+        except OSError as exc:
+            why = "not found" if isinstance(exc, FileNotFoundError) else (exc.strerror or str(exc)).lower()
+            problems.append(Problem(
+                Source(shown, 0, spec.name), "missing-list",
+                f"configured list {spec.name!r} cannot be read ({why}); no output was written, the "
+                "previous files are as they were", "error"))
             per_list.append([])
             linked.append([])
             continue
-        reading = read_list(spec.path, spec.name, shown)
         per_list.append(reading.records)
         linked.append(reading.linked)
         problems.extend(reading.problems)
@@ -197,11 +204,31 @@ def build(
                 Problem(record.source, "non-ascii-kept", f"{record.key}: {field_name} has characters with no LaTeX form; kept as UTF-8")
             )
     problems.sort(key=lambda p: (p.source.file, p.source.line))  # stable: reader order within a line
+    problems, accepted = accept_problems(problems, keyed, config.accept)
+    # Every output depends on every list (entries merge across lists, keys are assigned over all
+    # of them): with one list unreadable, none is written and the previous files stay.
+    missing = any(p.kind == "missing-list" for p in problems)
+    blocked = frozenset(outputs) if missing else frozenset()
     return BuildResult(
-        keyed, outputs, problems, merges, stats, combined_path, suspects_of(normalized, suspects),
+        keyed, outputs, problems, merges, stats, combined_path, blocked, accepted, suspects_of(normalized, suspects),
         resolutions, _coverage_report(before, coverage(keyed)),
         resolver.name if resolver is not None else "",
     )
+
+
+def accept_problems(
+    problems: list[Problem], records: list[Record], accept: frozenset[str]
+) -> tuple[list[Problem], list[Problem]]:
+    """Split off the warnings a maintainer accepted as "KEY:KIND" for the entry listed at their line.
+    Errors are never accepted."""
+    key_at = {source: r.key for r in records for source in r.sources}
+    kept: list[Problem] = []
+    accepted: list[Problem] = []
+    for problem in problems:
+        key = key_at.get(problem.source, "")
+        ok = problem.severity != "error" and key and f"{key}:{problem.kind}" in accept
+        (accepted if ok else kept).append(problem)
+    return kept, accepted
 
 
 def list_stats(spec: ListSpec, shown: str, items_seen: int, records: list[Record], options: WriteOptions) -> ListStats:

@@ -14,7 +14,7 @@ def _share(part: int, whole: int) -> float:
     return round(part / whole, 3) if whole else 0.0
 
 
-def as_dict(result: BuildResult, written: dict[Path, bool], root: Path) -> dict:
+def as_dict(result: BuildResult, written: dict[Path, str], root: Path) -> dict:
     def rel(p: Path) -> str:
         try:
             return p.resolve().relative_to(root.resolve()).as_posix()
@@ -67,6 +67,7 @@ def as_dict(result: BuildResult, written: dict[Path, bool], root: Path) -> dict:
         ],
         "merges_by_reason": dict(sorted(Counter(m.reason.split(":")[0] for m in result.merges).items())),
         "warnings_by_kind": dict(sorted(Counter(p.kind for p in result.problems).items())),
+        "accepted_warnings": [{"file": p.source.file, "line": p.source.line, "kind": p.kind} for p in result.accepted],
         "problems": [
             {
                 "file": p.source.file,
@@ -77,7 +78,7 @@ def as_dict(result: BuildResult, written: dict[Path, bool], root: Path) -> dict:
             }
             for p in result.problems
         ],
-        "files": {rel(path): ("written" if changed else "unchanged") for path, changed in written.items()},
+        "files": {rel(path): state for path, state in written.items()},
     }
 
 
@@ -85,11 +86,16 @@ def _types(result: BuildResult) -> list[str]:
     return [entry_type_and_fields(r)[0] for r in result.records]
 
 
-def as_json(result: BuildResult, written: dict[Path, bool], root: Path) -> str:
+def as_json(result: BuildResult, written: dict[Path, str], root: Path) -> str:
     return json.dumps(as_dict(result, written, root), ensure_ascii=False, indent=2)
 
 
-def as_text(result: BuildResult, written: dict[Path, bool], root: Path, max_problems: int = 30) -> str:
+KEPT = "kept (an input is missing)"
+
+
+def as_text(
+    result: BuildResult, written: dict[Path, str], root: Path, max_problems: int = 30, dry_run: bool = False
+) -> str:
     data = as_dict(result, written, root)
     lines = []
     for s in data["lists"]:
@@ -117,6 +123,8 @@ def as_text(result: BuildResult, written: dict[Path, bool], root: Path, max_prob
         )
     else:
         lines.append("official metadata not used (--no-resolve)")
+    if result.accepted:
+        lines.append(f"{len(result.accepted)} warning(s) accepted in bibkit.toml ([build] accept)")
     if result.problems:
         kinds = ", ".join(f"{k} {n}" for k, n in data["warnings_by_kind"].items())
         lines.append(f"{len(result.problems)} warnings ({kinds})")
@@ -124,6 +132,17 @@ def as_text(result: BuildResult, written: dict[Path, bool], root: Path, max_prob
             lines.append(f"  {p}")
         if len(result.problems) > max_problems:
             lines.append(f"  ... {len(result.problems) - max_problems} more (use --json for all)")
-    changed = [f for f, state in data["files"].items() if state == "written"]
-    lines.append(f"wrote {len(changed)} file(s)" + (f": {', '.join(changed)}" if changed else " (all up to date)"))
+    by_state: dict[str, list[str]] = {}
+    for name, state in data["files"].items():
+        by_state.setdefault(state, []).append(name)
+    kept = by_state.get(KEPT, [])
+    if kept:
+        lines.append(f"not written, an input is missing: {', '.join(kept)}")
+    if dry_run:
+        would = by_state.get("would write", [])
+        lines.append(f"dry run: nothing written; {len(would)} file(s) would change" + (f": {', '.join(would)}" if would else ""))
+    else:
+        changed = by_state.get("written", [])
+        current = " (all up to date)" if set(by_state) == {"unchanged"} else ""
+        lines.append(f"wrote {len(changed)} file(s)" + (f": {', '.join(changed)}" if changed else current))
     return "\n".join(lines)

@@ -1,0 +1,232 @@
+"""Safe with a user's files, exits that tell the truth (the careful newcomer's list)."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bibkit import files
+from bibkit.cli import main
+
+from .conftest import ROOT, make_project
+
+BIB = (ROOT / "tests" / "fixtures" / "render" / "excerpt.bib").read_text("utf-8")
+TWICE = "@misc{same, title = {One}, year = {2020}}\n@misc{same, title = {Two}, year = {2021}}\n"
+
+
+def run(args: list[str], cwd: Path, input: str | bytes | None = None) -> tuple[int, str, str]:
+    runner = CliRunner()
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        result = runner.invoke(main, args, input=input, catch_exceptions=True)
+    finally:
+        os.chdir(old)
+    assert not (result.exception and not isinstance(result.exception, SystemExit)), (
+        f"a traceback reached the user: {result.exception!r}"
+    )
+    return result.exit_code, result.stdout, result.stderr
+
+
+# --- 1, 2: what an atomic write may and may not do ------------------------------------------
+
+
+def test_write_keeps_the_mode_of_the_file_it_replaces(tmp_path: Path) -> None:
+    target = tmp_path / "x.bib"
+    target.write_text("old", "utf-8")
+    target.chmod(0o664)
+    files.write_atomic(target, "new")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o664 and target.read_text("utf-8") == "new"
+
+
+def test_a_new_file_gets_the_umask_mode_not_0600(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        files.write_atomic(tmp_path / "new.bib", "x")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "new.bib").stat().st_mode) == 0o644
+
+
+def test_a_symlink_is_written_through_and_stays_a_symlink(tmp_path: Path) -> None:
+    real = tmp_path / "real.bib"
+    real.write_text("old", "utf-8")
+    link = tmp_path / "link.bib"
+    link.symlink_to(real)
+    files.write_atomic(link, "new")
+    assert link.is_symlink() and real.read_text("utf-8") == "new"
+
+
+def test_a_fifo_is_written_to_not_replaced(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    files.write_atomic(fifo, "through the pipe")
+    reader.join(timeout=10)
+    assert got == [b"through the pipe"] and stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+def test_dedupe_to_dev_stdout_and_to_dash_write_to_standard_output(tmp_path: Path) -> None:
+    bib = tmp_path / "x.bib"
+    bib.write_text(BIB, "utf-8")
+    before = os.lstat("/dev/stdout")
+    proc = subprocess.run([sys.executable, "-m", "bibkit.cli", "dedupe", str(bib), "-o", "/dev/stdout"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and "@inproceedings" in proc.stdout
+    assert stat.S_ISLNK(os.lstat("/dev/stdout").st_mode) == stat.S_ISLNK(before.st_mode), "/dev/stdout is untouched"
+    code, out, _ = run(["dedupe", str(bib), "-o", "-"], tmp_path)
+    assert code == 0 and "@inproceedings" in out and not (tmp_path / "-").exists()
+    code, out, _ = run(["render", str(bib), "-o", "-"], tmp_path)
+    assert code == 0 and out.startswith("#") and not (tmp_path / "-").exists()
+
+
+# --- 3: a missing list erases nothing -------------------------------------------------------
+
+
+def test_a_missing_list_leaves_its_outputs_as_they_were(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    assert run(["build", "--no-resolve"], project)[0] == 0
+    before = {p.name: p.read_bytes() for p in (project / "bib").glob("*.bib")}
+    (project / "lists" / "atpapers.md").rename(project / "lists" / "renamed.md")
+    code, out, err = run(["build", "--no-resolve"], project)
+    assert code == 1
+    assert "lists/atpapers.md: error: configured list 'ATPapers' cannot be read (not found)" in out
+    assert ":0" not in out
+    assert {p.name: p.read_bytes() for p in (project / "bib").glob("*.bib")} == before
+    assert "not written, an input is missing: bib/atpapers.bib, bib/nlp-notes-zh.bib, bib/bibliography.bib" in out
+    assert err.strip().splitlines()[-1].startswith("error: 1 error(s)")
+
+
+# --- 4: no traceback for bad input or an unwritable path --------------------------------------
+
+
+@pytest.mark.parametrize("command", [["render"], ["dedupe"], ["check"], ["sync", "--dry-run"]])
+def test_binary_input_is_a_clear_error(tmp_path: Path, command: list[str]) -> None:
+    binary = tmp_path / "x.bib"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe\x00binary")
+    code, _, err = run([*command, str(binary)], tmp_path)
+    assert code == 1 and "x.bib: not UTF-8 text" in err
+
+
+@pytest.mark.parametrize("command", [["render", "-o"], ["dedupe", "-o"]])
+def test_an_unwritable_output_is_a_clear_error(tmp_path: Path, command: list[str]) -> None:
+    bib = tmp_path / "x.bib"
+    bib.write_text(BIB, "utf-8")
+    code, _, err = run([command[0], str(bib), command[1], str(tmp_path / "no" / "such" / "dir" / "out")], tmp_path)
+    assert code in (0, 1)  # the parent directory is created: nothing to refuse
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        code, _, err = run([command[0], str(bib), command[1], str(locked / "sub" / "out.bib")], tmp_path)
+    finally:
+        locked.chmod(0o700)
+    if os.geteuid() != 0:  # root writes anywhere
+        assert code == 1 and "cannot write" in err
+
+
+def test_an_output_path_that_is_a_directory_is_a_clear_error(tmp_path: Path) -> None:
+    bib = tmp_path / "x.bib"
+    bib.write_text(BIB, "utf-8")
+    (tmp_path / "adir").mkdir()
+    code, _, err = run(["render", str(bib), "-o", str(tmp_path / "adir" / ".")], tmp_path)
+    assert code in (1, 2) and "Traceback" not in err
+
+
+# --- 5: say what is (or would be) written ---------------------------------------------------
+
+
+def test_dedupe_json_says_it_rewrote_the_file_in_place(tmp_path: Path) -> None:
+    bib = tmp_path / "x.bib"
+    bib.write_text(BIB + BIB.replace("@inproceedings{", "@inproceedings{copy"), "utf-8")
+    code, out, err = run(["dedupe", str(bib), "--json"], tmp_path)
+    report = __import__("json").loads(out)
+    assert report["in_place"] is True and report["written"] is True
+    assert f"rewrote {bib} in place" in err
+
+
+def test_build_dry_run_says_what_would_be_written(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    code, out, _ = run(["build", "--no-resolve", "--dry-run", "--json"], project)
+    assert set(__import__("json").loads(out)["files"].values()) == {"would write"}
+    code, out, _ = run(["build", "--no-resolve", "--dry-run"], project)
+    assert "dry run: nothing written; 3 file(s) would change" in out and "wrote" not in out
+    assert not (project / "bib").exists()
+
+
+# --- 6, 7: exit codes and the last line ------------------------------------------------------
+
+
+def test_dedupe_and_sync_exit_nonzero_on_an_error_level_finding(tmp_path: Path) -> None:
+    bib = tmp_path / "twice.bib"
+    bib.write_text(TWICE, "utf-8")
+    code, _, err = run(["dedupe", str(bib), "--dry-run"], tmp_path)
+    assert code == 1 and "duplicate-key" in err
+    code, out, err = run(["sync", str(bib), "--dry-run", "--json"], tmp_path)
+    assert code == 1 and "fix them before syncing" in err and out == ""
+
+
+def test_strict_gives_its_reason_last(tmp_path: Path) -> None:
+    (tmp_path / "l.md").write_text("## S\n- [ExBERT](exbert.net)\n", "utf-8")
+    code, out, err = run(["build", "l.md", "--out", "bib", "--no-resolve", "--strict"], tmp_path)
+    assert code == 1
+    assert err.strip().splitlines()[-1] == "error: --strict: 1 warning(s) reported (link-without-scheme)"
+
+
+# --- 9: the config file says what is wrong with it --------------------------------------------
+
+
+@pytest.mark.parametrize("toml,message", [
+    ('[output]\ndri = "bib"\n', "unknown key 'dri' in [output]"),
+    ('[unknown]\nx = 1\n', "unknown table or key 'unknown'"),
+    ('[[lists]]\npath = "l.md"\nnmae = "x"\n', "unknown key 'nmae' in [[lists]]"),
+    ('[zotero]\ngroup = "my-group"\n', "[zotero] group must be the group's numeric id"),
+    ('[check]\naccept = "x"\n', '[check] accept must be a list of "KEY:KIND" strings'),
+])
+def test_config_mistakes_are_errors_naming_key_and_file(tmp_path: Path, toml: str, message: str) -> None:
+    (tmp_path / "bibkit.toml").write_text(toml, "utf-8")
+    (tmp_path / "l.md").write_text("- [A Paper](https://arxiv.org/abs/1901.00001)\n", "utf-8")
+    code, _, err = run(["build", "--no-resolve"], tmp_path)
+    assert code == 1 and "bibkit.toml" in err and message in err
+
+
+# --- 10: short venues never lose the venue ------------------------------------------------------
+
+
+def test_short_venues_keep_an_official_name_that_has_no_acronym(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    code, _, _ = run(["build", "--short-venues"], project)
+    text = (project / "bib" / "bibliography.bib").read_text("utf-8")
+    booktitles = re.findall(r"booktitle     = \{(.*)\},", text)
+    assert code == 0 and "NAACL 2019" in booktitles
+    assert not [b for b in booktitles if re.fullmatch(r"\s*\d{4}", b)], "no venue reduced to its year"
+    assert any(b.startswith("Proceedings of") for b in booktitles), "official names without an acronym stay whole"
+
+
+# --- 11: the shipped configuration passes the recipe the README recommends --------------------
+
+
+def test_shipped_configuration_passes_build_strict_and_check(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    code, out, err = run(["build", "--strict"], project)
+    assert code == 0, out + err
+    assert "9 warning(s) accepted in bibkit.toml" in out
+    code, out, err = run(["check"], project)
+    assert code == 0 and "0 error(s)" in out and "2 accepted in bibkit.toml" in out  # the book, in two files
+
+
+def test_an_accepted_warning_is_only_that_entry_and_that_kind(tmp_path: Path) -> None:
+    (tmp_path / "l.md").write_text("## S\n- [ExBERT](exbert.net)\n- [Other](other.net)\n", "utf-8")
+    (tmp_path / "bibkit.toml").write_text('[build]\naccept = ["exbert:link-without-scheme"]\n', "utf-8")
+    code, out, err = run(["build", "l.md", "--out", "bib", "--no-resolve", "--strict"], tmp_path)
+    assert code == 1 and "other.net" in out and "1 warning(s) accepted" in out
