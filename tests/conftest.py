@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -18,12 +20,22 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHIPPED_LISTS = [ROOT / "lists" / "atpapers.md", ROOT / "lists" / "nlp-notes-zh.md"]
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    # The official-metadata index is built once per test session, never in the user's cache.
-    import os
-    import tempfile
+_SESSION_CACHE: list[str] = []
 
-    os.environ.setdefault("BIBKIT_CACHE_DIR", tempfile.mkdtemp(prefix="bibkit-test-cache-"))
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The official-metadata index is built once per test session, never in the user's cache,
+    # and removed when the session ends (it is ~100 MB).
+    if "BIBKIT_CACHE_DIR" not in os.environ:
+        _SESSION_CACHE.append(tempfile.mkdtemp(prefix="bibkit-test-cache-"))
+        os.environ["BIBKIT_CACHE_DIR"] = _SESSION_CACHE[0]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for path in _SESSION_CACHE:
+        shutil.rmtree(path, ignore_errors=True)
+        if os.environ.get("BIBKIT_CACHE_DIR") == path:
+            del os.environ["BIBKIT_CACHE_DIR"]
 
 
 def official_index() -> OfficialIndex | None:

@@ -38,6 +38,7 @@ def test_every_kind_once_on_its_line() -> None:
         ("warning", "missing-author", "noauthor", line_of("@misc{noauthor")),
         ("warning", "http-link", "noauthor", line_of("http://arxiv.org")),
         ("error", "unbalanced-braces", "unbalanced", line_of("@misc{unbalanced")),
+        ("error", "latex-special", "ampersand", line_of("title = {Audio & Text")),
     ])
     assert got == expected
 
@@ -60,7 +61,7 @@ def test_cli_exit_codes_and_output(tmp_path: Path) -> None:
     assert bad.exit_code == 1
     assert f"{FIXTURE}:{line_of('year = {20xx}')} badyear: error:" in bad.stdout
     report = json.loads(runner.invoke(main, ["check", str(FIXTURE), "--json"]).stdout)
-    assert report["errors"] == 9 and report["warnings"] == 4
+    assert report["errors"] == 10 and report["warnings"] == 4
     good = tmp_path / "good.bib"
     good.write_text("@misc{k, author = {A, B}, title = {Fine}, year = {2020}}\n", "utf-8")
     assert runner.invoke(main, ["check", str(good)]).exit_code == 0
@@ -76,3 +77,16 @@ def test_latex_messages_map_back_to_keys(tmp_path: Path) -> None:
     assert ran == ["bibtex+natbib", "biber+biblatex"]
     assert any(f.kind == "bibtex" and f.key == "nojournal" and "journal" in f.message and f.line == 1
                for f in findings), findings
+
+
+def test_plain_output_names_the_toolchains_that_ran(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import bibkit.cli as cli
+
+    good = tmp_path / "good.bib"
+    good.write_text("@misc{k, author = {A, B}, title = {Fine}, year = {2020}}\n", "utf-8")
+    monkeypatch.setattr(cli, "latex_findings", lambda path: ([], ["bibtex+plainnat"]))
+    out = CliRunner().invoke(main, ["check", str(good), "--latex"]).stdout
+    assert out.rstrip().endswith("LaTeX: bibtex+plainnat")
+    monkeypatch.setattr(cli, "latex_findings", lambda path: ([], []))
+    out = CliRunner().invoke(main, ["check", str(good), "--latex"]).stdout
+    assert out.rstrip().endswith("LaTeX: no toolchain installed")

@@ -230,3 +230,133 @@ def test_an_accepted_warning_is_only_that_entry_and_that_kind(tmp_path: Path) ->
     (tmp_path / "bibkit.toml").write_text('[build]\naccept = ["exbert:link-without-scheme"]\n', "utf-8")
     code, out, err = run(["build", "l.md", "--out", "bib", "--no-resolve", "--strict"], tmp_path)
     assert code == 1 and "other.net" in out and "1 warning(s) accepted" in out
+
+
+# --- 12: one heading per category path, unique ids ---------------------------------------------
+
+
+def test_combined_reading_list_opens_each_heading_once_with_unique_ids(tmp_path: Path) -> None:
+    bib = ROOT / "bib" / "bibliography.bib"
+    code, out, _ = run(["render", str(bib)], tmp_path)
+    headings = [line for line in out.splitlines() if line.startswith("## ")]
+    assert code == 0 and len(headings) == len(set(headings))
+    assert headings.count("## 自然语言处理") == 1 and headings.count("## Pretrained Language Model") == 1
+    code, page, _ = run(["render", str(bib), "--format", "html"], tmp_path)
+    ids = re.findall(r' id="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
+    assert set(re.findall(r'href="#([^"]+)"', page)) <= set(ids)
+
+
+# --- 13: check reports what stops LaTeX, and says which toolchains ran ------------------------
+
+
+def test_check_reports_a_bare_ampersand(tmp_path: Path) -> None:
+    bib = tmp_path / "amp.bib"
+    bib.write_text("@misc{k, author = {A, B}, title = {Audio & Text}, year = {2020}}\n", "utf-8")
+    code, out, _ = run(["check", str(bib)], tmp_path)
+    assert code == 1 and "k: error: title has an unescaped '&'" in out
+
+
+# --- 14: a merged entry is a clean entry ------------------------------------------------------
+
+
+def test_a_merged_inproceedings_keeps_no_preprint_journal_and_no_double_blank_lines(tmp_path: Path) -> None:
+    bib = tmp_path / "m.bib"
+    bib.write_text(
+        "@misc{devlin2018bert,\n  title = {BERT: Pre-training of Deep Bidirectional Transformers},\n"
+        "  author = {Devlin, Jacob},\n  journal = {arXiv preprint arXiv:1810.04805},\n  year = {2018},\n"
+        "  eprint = {1810.04805},\n}\n\n"
+        "@inproceedings{devlin2019bert,\n  title = {BERT: Pre-training of Deep Bidirectional Transformers},\n"
+        "  author = {Devlin, Jacob},\n  booktitle = {Proceedings of NAACL},\n  year = {2019},\n}\n\n"
+        "@misc{other,\n  title = {Something Else},\n  year = {2020},\n}\n", "utf-8")
+    code, out, _ = run(["dedupe", str(bib), "-o", "-"], tmp_path)
+    assert code == 0 and "journal" not in out and "eprint    = {1810.04805}" in out
+    assert "\n\n\n" not in out
+
+
+# --- 15: what the reader reports is not also kept ------------------------------------------------
+
+
+def test_award_remarks_unreadable_lines_and_empty_links(tmp_path: Path) -> None:
+    (tmp_path / "l.md").write_text(
+        "## S\n- **Some Paper Title Here**. *Ada Lovelace*. [[paper]](https://arxiv.org/abs/2004.00001)"
+        " - Best Paper at ACL 2020\n- [[[broken\n- [Empty link]()\n", "utf-8")
+    code, out, _ = run(["build", "l.md", "--out", "bib", "--no-resolve"], tmp_path)
+    text = (tmp_path / "bib" / "l.bib").read_text("utf-8")
+    assert "Best Paper Workshop" not in text and "note          = {Best Paper}" in text
+    assert "Annual Meeting of the Association for Computational Linguistics" in text
+    assert "broken" not in text and "annote" not in text
+    assert text.count("@") == 1, "the empty link is reported, not an entry"
+    assert "l.md:3: warning: cannot read this item" in out and "l.md:4: warning: link [Empty link]" in out
+
+
+# --- 16: an installed wheel renders with bibkit's styles ----------------------------------------
+
+
+def test_styles_are_pybtex_plugins_and_a_user_style_loads_by_path(tmp_path: Path) -> None:
+    from importlib.metadata import entry_points
+
+    from bibkit.render import load_style
+
+    names = {ep.name for ep in entry_points(group="pybtex.style.formatting")}
+    assert {"reading-list", "compact"} <= names
+    style = load_style("reading-list", project=tmp_path)  # no styles/ here: the plugin
+    assert style.group_by_category and type(style.style).__module__ == "bibkit.styles.reading_list"
+    mine = tmp_path / "mine.py"
+    mine.write_text((ROOT / "styles" / "compact.py").read_text("utf-8"), "utf-8")
+    assert load_style(str(mine)).style.__class__.__name__ == "Style"
+
+
+def test_an_installed_wheel_renders_and_builds(tmp_path: Path) -> None:
+    """The project built as a wheel and installed (not editable) into a fresh virtual environment:
+    `bibkit render` finds its styles and `bibkit build` its data there. Dependencies come from the
+    test's own environment through a .pth file, so nothing is downloaded but the build backend."""
+    dist = tmp_path / "dist"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(dist), str(ROOT)],
+                   check=True, capture_output=True, timeout=300)
+    (wheel,) = dist.glob("bibkit-*.whl")
+    env_dir = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(env_dir)], check=True, capture_output=True, timeout=300)
+    python = env_dir / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)],
+                   check=True, capture_output=True, timeout=300)
+    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          check=True, capture_output=True, text=True).stdout.strip()
+    deps = [p for p in sys.path if p.endswith("site-packages")]
+    Path(site, "_test_deps.pth").write_text("\n".join(deps) + "\n", "utf-8")
+    work = tmp_path / "work"
+    (work / "lists").mkdir(parents=True)
+    (work / "lists" / "l.md").write_text(
+        "# L\n## Papers\n- **Attention Is All You Need**. *Ashish Vaswani*. (NIPS 2017) "
+        "[[paper]](https://arxiv.org/abs/1706.03762)\n", "utf-8")
+    bibkit = env_dir / "bin" / "bibkit"
+    located = subprocess.run([str(python), "-c", "import bibkit; print(bibkit.__file__)"],
+                             capture_output=True, text=True, cwd=work).stdout
+    assert located.startswith(str(env_dir)), "the wheel's bibkit, not the checkout's"
+    built = subprocess.run([str(bibkit), "build", "--no-resolve"], capture_output=True, text=True, cwd=work)
+    assert built.returncode == 0, built.stderr
+    rendered = subprocess.run([str(bibkit), "render"], capture_output=True, text=True, cwd=work)
+    assert rendered.returncode == 0, rendered.stderr
+    assert "## Papers" in rendered.stdout and "**Attention Is All You Need**" in rendered.stdout
+    styles = subprocess.run([str(bibkit), "render", "--list-styles"], capture_output=True, text=True, cwd=work)
+    assert {"compact", "reading-list"} <= set(styles.stdout.split())
+
+
+# --- 17: a test run leaves no cache behind ----------------------------------------------------
+
+
+def test_a_test_session_removes_its_index_cache(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "BIBKIT_CACHE_DIR"} | {"TMPDIR": str(tmp_path)}
+    session = (
+        "import os, sys, pytest\n"
+        "class Show:\n"
+        "    def pytest_sessionfinish(self):\n"
+        "        print('CACHE=' + os.environ.get('BIBKIT_CACHE_DIR', ''))\n"
+        "sys.exit(pytest.main(['-q', '-p', 'no:cacheprovider', 'tests/test_resolve.py'], plugins=[Show()]))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", session], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    (cache,) = re.findall(r"CACHE=(\S+)", proc.stdout)
+    assert cache.startswith(str(tmp_path / "bibkit-test-cache-")), "the session used a cache of its own"
+    assert not Path(cache).exists() and not list(tmp_path.glob("bibkit-test-cache-*"))

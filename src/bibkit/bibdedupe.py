@@ -38,6 +38,12 @@ class DedupeResult:
     entries_after: int
 
 
+# Where and how a version was published: taken only from an entry of the lead's own type.
+VENUE_FIELDS = frozenset({"journal", "journaltitle", "booktitle", "howpublished", "publisher", "organization",
+                          "school", "institution", "type", "series", "volume", "number", "pages", "address",
+                          "note", "eventtitle", "venue"})
+
+
 def _lead(items: list[BibItem]) -> BibItem:
     return max(items, key=lambda it: (it.record.published, it.author_count(), bool(it.record.year)))
 
@@ -59,8 +65,11 @@ def merge_entries(items: list[BibItem]) -> Entry:
             continue
         aliases += [item.key, *_split_list(item.block.fields.get("ids", ""))]
         keywords += [k for k in _split_list(item.block.fields.get("keywords", "")) if k not in keywords]
+        same_type = item.block.entry_type.lower() == lead.block.entry_type.lower()
         for name in item.block.field_names:
             low = name.lower()
+            if not same_type and low in VENUE_FIELDS:
+                continue  # a preprint's "journal = {arXiv preprint ...}" is not the paper's venue
             if low not in raw and low not in ("ids", "keywords"):
                 raw[low] = item.block.raw[low]
                 names[low] = name
@@ -103,8 +112,9 @@ def dedupe_text(text: str, file: str) -> DedupeResult:
             continue
         g = group_of[index]
         first = findings.groups[g].members[0] == index
-        if first:
-            out.append(_write_entry(merged[g]))  # the group is written where it first appears
+        if first:  # the group is written where it first appears, with that block's line ending
+            ending = block.text[len(block.text.rstrip("\n")):]
+            out.append(_write_entry(merged[g]).rstrip("\n") + ending)
         skip_space = not first
     new_text = "".join(out)
     suspects = [(bib.items[s.a].key, bib.items[s.b].key, s.score, s.why_not) for s in findings.suspects]

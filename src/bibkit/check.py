@@ -84,6 +84,19 @@ def _unprotected(title: str) -> list[str]:
     return [w for w in words if w and needs_braces(w)]
 
 
+# Fields styles print: a bare & % # _ in them stops pdflatex ("Misplaced alignment tab character").
+PRINTED_FIELDS = ("title", "booktitle", "journal", "author", "editor", "publisher", "note", "series", "school",
+                  "institution", "address", "organization", "type", "shorttitle", "edition", "chapter")
+_MATH = re.compile(r"(?<!\\)\$(?:[^$\\]|\\.)*\$")
+_SPECIAL = re.compile(r"(?<!\\)[&%#_]")
+
+
+def _unescaped_special(value: str) -> str:
+    """The first &, %, # or _ not escaped and not inside $math$, or ''."""
+    m = _SPECIAL.search(_MATH.sub("", value))
+    return m.group(0) if m else ""
+
+
 def check_text(text: str, file: str, *, ascii_only: bool = False) -> list[Finding]:
     findings: list[Finding] = []
 
@@ -125,6 +138,11 @@ def check_text(text: str, file: str, *, ascii_only: bool = False) -> list[Findin
         prefix = (f.get("archiveprefix", "") or f.get("eprinttype", "")).lower()
         if f.get("eprint") and prefix in ("arxiv", "") and ids.parse_arxiv_id(f["eprint"]) is None:
             add(_line(block, "eprint"), key, "error", "invalid-arxiv-id", f"{f['eprint']!r} is not an arXiv id")
+        for name in PRINTED_FIELDS:
+            bad = _unescaped_special(f.get(name, ""))
+            if bad:
+                add(_line(block, name), key, "error", "latex-special",
+                    f"{name} has an unescaped {bad!r}: LaTeX stops there (write \\{bad})")
         title = f.get("title", "")
         if MARKDOWN.search(title):
             add(_line(block, "title"), key, "error", "markdown-in-title", "the title holds Markdown markup")

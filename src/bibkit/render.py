@@ -14,6 +14,8 @@ from __future__ import annotations
 import html
 import importlib.util
 import re
+import sys
+from importlib.metadata import entry_points
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -30,7 +32,7 @@ from .normalize.venues import parse_venue
 from .sources.bibscan import scan
 
 FORMATS = ("markdown", "html", "text", "latex")
-ROOT_STYLES = Path(__file__).resolve().parents[2] / "styles"  # the project's styles/ (editable install)
+PLUGIN_GROUP = "pybtex.style.formatting"
 
 
 class StyleError(Exception):
@@ -67,36 +69,40 @@ class LoadedStyle:
 
 
 def style_search_path(project: Path | None = None) -> list[Path]:
-    dirs = [(project or Path.cwd()) / "styles", ROOT_STYLES]
-    return list(dict.fromkeys(d for d in dirs if d.is_dir()))
+    """A project's own styles/ (style files by name); bibkit's styles come from its entry points."""
+    directory = (project or Path.cwd()) / "styles"
+    return [directory] if directory.is_dir() else []
 
 
 def available_styles(project: Path | None = None) -> list[str]:
-    names = {p.stem.replace("_", "-") for d in style_search_path(project) for p in d.glob("*.py")
+    files = {p.stem.replace("_", "-") for d in style_search_path(project) for p in d.glob("*.py")
              if not p.name.startswith("_")}
-    return sorted(names)
+    plugins = {ep.name for ep in entry_points(group=PLUGIN_GROUP) if ep.dist is None or ep.dist.name == "bibkit"}
+    return sorted(files | plugins)
 
 
 def load_style(name: str, project: Path | None = None) -> LoadedStyle:
-    """A style by name or path; bibkit's styles/ first, then pybtex's own."""
+    """A style by path to a .py file, by name in the project's styles/, or a pybtex style plugin:
+    bibkit's own (reading-list, compact, registered as entry points) or pybtex's (plain, unsrt...)."""
     candidate = Path(name)
     if candidate.suffix == ".py":
         if not candidate.exists():
             raise StyleError(f"style file {name} not found")
-        module = _import(candidate)
-    else:
-        module = None
-        for directory in style_search_path(project):
-            path = directory / f"{name.replace('-', '_')}.py"
-            if path.exists():
-                module = _import(path)
-                break
-        if module is None:
-            try:
-                return LoadedStyle(name, find_plugin("pybtex.style.formatting", name)(), False)
-            except PluginNotFound:
-                known = ", ".join(available_styles(project) + ["plain", "unsrt", "alpha"])
-                raise StyleError(f"unknown style {name!r} (known: {known})") from None
+        return _from_module(name, _import(candidate))
+    for directory in style_search_path(project):
+        path = directory / f"{name.replace('-', '_')}.py"
+        if path.exists():
+            return _from_module(name, _import(path))
+    try:
+        style_class = find_plugin(PLUGIN_GROUP, name)
+    except PluginNotFound:
+        known = ", ".join(available_styles(project) + ["plain", "unsrt", "alpha"])
+        raise StyleError(f"unknown style {name!r} (known: {known})") from None
+    module = sys.modules.get(style_class.__module__)
+    return LoadedStyle(name, style_class(), bool(getattr(module, "GROUP_BY_CATEGORY", False)))
+
+
+def _from_module(name: str, module: ModuleType) -> LoadedStyle:
     style_class = getattr(module, "Style", None)
     if not (isinstance(style_class, type) and issubclass(style_class, BaseStyle)):
         raise StyleError(f"{name}: a style module must define a pybtex BaseStyle subclass named Style")
@@ -195,9 +201,19 @@ def render(bib_text: str, style: LoadedStyle, fmt: str, title: str = "Reading li
         for key in order:
             for path in categories(data.entries[key]):
                 grouped.setdefault(path, []).append(formatted[key])
-        sections = list(grouped.items())
+        sections = sorted(grouped.items(), key=_tree_order(list(grouped)))
     writer = {"markdown": _markdown, "html": _html, "text": _text, "latex": _latex}[fmt]
     return Rendered(writer(sections, title), sum(len(lines) for _, lines in sections), warnings)
+
+
+def _tree_order(paths: list[tuple[str, ...]]):
+    """Sort key that keeps each heading's sections together, headings in first-appearance order:
+    a heading is opened once even when the lists file papers under it in several places."""
+    first: dict[tuple[str, ...], int] = {}
+    for path in paths:
+        for depth in range(1, len(path) + 1):
+            first.setdefault(path[:depth], len(first))
+    return lambda item: tuple(first[item[0][:depth]] for depth in range(1, len(item[0]) + 1))
 
 
 def _walk(sections):
@@ -228,9 +244,15 @@ def _anchor(path: tuple[str, ...]) -> str:
 
 def _html(sections, title: str) -> str:
     toc, body = [], []
+    used: set[str] = set()
     for heads, lines in _walk(sections):
         for level, text, path in heads:
-            anchor = _anchor(path)
+            anchor = base = _anchor(path)
+            n = 1
+            while anchor in used:  # "A/B" and "A-B" slug alike: every id stays unique
+                n += 1
+                anchor = f"{base}-{n}"
+            used.add(anchor)
             toc.append(f'<li class="l{level}"><a href="#{anchor}">{html.escape(text)}</a></li>')
             body.append(f'<h{min(level + 1, 6)} id="{anchor}">{html.escape(text)}</h{min(level + 1, 6)}>')
         body.append("<ul>" + "".join(f'<li class="entry">{line}</li>' for line in lines) + "</ul>")

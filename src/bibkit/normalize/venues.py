@@ -144,6 +144,11 @@ def match_official_name(text: str) -> str | None:
     return None
 
 
+_AWARD_AT = re.compile(
+    r"^\s*((?:best|outstanding|distinguished|honou?rable|spotlight|oral)\b[\w\s\-]*?)\s+(?:at|@)\s+(.+)$", re.I
+)
+
+
 def parse_venue(text: str) -> ParsedVenue:
     """Read "(Venue Year)"-style text, or an official long name. Pure; never raises."""
     table = load_table()
@@ -161,6 +166,13 @@ def parse_venue(text: str) -> ParsedVenue:
     spaced = YEAR.sub(" ", text)
     if not spaced.strip(" ,.;-"):
         return ParsedVenue(None, year, "")
+    # An award at a conference is a remark on the paper, not a workshop: "Best Paper at ACL 2020".
+    award = _AWARD_AT.match(spaced)
+    if award:
+        hosted = parse_venue(f"{award.group(2)} {year or ''}".strip())
+        if hosted.venue is not None:
+            remark = " ".join(filter(None, (award.group(1).strip(), hosted.qualifier)))
+            return ParsedVenue(hosted.venue, hosted.year, remark, hosted.typo)
     # A workshop held at a conference: "SustaiNLP 2020 at EMNLP 2020", "RepL4NLP@ACL 2019".
     host_split = re.split(r"\s+at\s+|\s*@\s*", spaced, maxsplit=1)
     parts = host_split if len(host_split) == 2 else [spaced]

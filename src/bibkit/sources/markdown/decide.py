@@ -160,7 +160,9 @@ class _Reader:
         else:
             unclaimed = [s for s in segments if s.is_link and identifiers_of(s.href or "").as_pairs()]
             residue = markdown_residue(segments)
-            if residue:
+            if candidate is not None:
+                pass  # an item that could not become an entry was reported: it is no one's note
+            elif residue:
                 self.problems.append(
                     ctx.problem("unparsable-item", f"cannot read this item: {plain(segments).strip()[:80]!r}")
                 )

@@ -87,7 +87,7 @@ def _venue_in(text: str) -> str:
         if looks_like_venue(m.group(1)):
             return m.group(1).strip()
     for piece in re.split(r"[.;|]\s+|\s+-\s+|\s*\|\s*", text):
-        piece = piece.strip(" .,|")
+        piece = piece.strip(" .,|-–—")
         if piece and looks_like_venue(piece):
             return piece
     return ""
@@ -195,6 +195,8 @@ def build_record(c: Candidate, ctx: Context) -> tuple[Record | None, list[Proble
     if not title:
         problems.append(ctx.problem("empty-title", "item has no title"))
         return None, problems, found.unclaimed
+    if c.form == "link" and not first_url and not (url or found.code or found.links):
+        return None, problems, found.unclaimed  # "[Title]()": reported as an empty link, no entry
     kind = _kind_of(c.form, url, found.labels, venue_text, ctx.path)
     authors: tuple[Person, ...] = ()
     others = False

@@ -1,0 +1,1 @@
+"""bibkit's reading-list styles: pybtex style plugins (entry point group pybtex.style.formatting)."""
