@@ -15,8 +15,8 @@ import html
 import importlib.util
 import re
 import sys
-from importlib.metadata import entry_points
 from dataclasses import dataclass
+from importlib.metadata import entry_points
 from pathlib import Path
 from types import ModuleType
 
