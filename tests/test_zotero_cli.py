@@ -85,3 +85,49 @@ def test_wrong_key_is_reported_without_the_key(tmp_path: Path, served) -> None:
     result = run(["sync", str(bib), "--group", "4242", "--endpoint", url], tmp_path, env={"ZOTERO_API_KEY": wrong})
     assert result.exit_code != 0 and "access denied" in result.stderr
     assert wrong not in result.output
+
+
+# --- unreachable, malformed and failing endpoints: fast, clear, bounded --------------------------
+
+
+def _bib(tmp_path: Path) -> Path:
+    bib = tmp_path / "x.bib"
+    bib.write_text("@misc{k, author = {A, B}, title = {A Title}, year = {2020}}\n", "utf-8")
+    return bib
+
+
+def test_an_unreachable_endpoint_fails_at_once(tmp_path: Path) -> None:
+    import socket
+    import time
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    start = time.monotonic()
+    result = run(["sync", str(_bib(tmp_path)), "--group", "4242", "--endpoint", f"http://127.0.0.1:{port}"],
+                 tmp_path, env={"ZOTERO_API_KEY": KEY})
+    assert result.exit_code == 1 and time.monotonic() - start < 5
+    assert f"cannot connect to http://127.0.0.1:{port}: connection refused" in result.stderr
+
+
+@pytest.mark.parametrize("endpoint", ["not a url", "ftp://example.org", "http://"])
+def test_a_malformed_endpoint_is_refused_before_any_request(tmp_path: Path, endpoint: str) -> None:
+    result = run(["sync", str(_bib(tmp_path)), "--group", "4242", "--endpoint", endpoint], tmp_path,
+                 env={"ZOTERO_API_KEY": KEY})
+    assert result.exit_code == 1 and "is not a URL" in result.stderr
+
+
+def test_server_errors_are_retried_visibly_within_the_budget(tmp_path: Path, served) -> None:
+    import time
+
+    server, url = served
+    server.faults.script = ["500"] * 100
+    start = time.monotonic()
+    result = run(["sync", str(_bib(tmp_path)), "--group", "4242", "--endpoint", url, "--retry-budget", "2",
+                  "--verbose"], tmp_path, env={"ZOTERO_API_KEY": KEY})
+    elapsed = time.monotonic() - start
+    assert result.exit_code == 1 and elapsed < 6
+    assert "HTTP 500 from the server; retrying in" in result.stderr and "(attempt 2)" in result.stderr
+    assert "gave up after" in result.stderr and "the retry budget is 2 s (--retry-budget)" in result.stderr
+    assert KEY not in result.stderr + result.stdout
+    assert server.faults.fired.count("500") >= 2

@@ -148,6 +148,8 @@ class ZoteroServer:
         fault = self.faults.next()
         if fault == "429":  # over the rate limit: 429 with Retry-After
             return "429 Too Many Requests", {**headers, "Retry-After": self.faults.retry_after}, b"Too many requests"
+        if fault == "500":  # a server error with no Retry-After
+            return "500 Internal Server Error", headers, b"Internal server error"
         if fault == "503":  # "500/503 can happen at any time, 503 possibly with Retry-After"
             return "503 Service Unavailable", {**headers, "Retry-After": self.faults.retry_after}, b"Service unavailable"
         extra_headers = {"Backoff": self.faults.retry_after} if fault == "backoff" else {}

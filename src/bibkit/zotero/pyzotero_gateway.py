@@ -23,6 +23,6 @@ def connect(group_id: int, api_key: str, endpoint: str = DEFAULT_ENDPOINT,
     # pyzotero's headers (Authorization: Bearer <key>, Zotero-API-Version: 3) on a client with
     # timeouts and, in tests, a local transport. (Not assigned back to pyzotero: it closes its
     # client when it is garbage-collected.)
-    client = httpx.Client(headers=dict(zot.client.headers), timeout=timeout, follow_redirects=True,
-                          transport=transport)
+    client = httpx.Client(headers=dict(zot.client.headers), timeout=httpx.Timeout(timeout, connect=10.0),
+                          follow_redirects=True, transport=transport)
     return HttpGateway(client, f"{zot.endpoint}/{zot.library_type}/{zot.library_id}")
