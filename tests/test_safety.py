@@ -118,21 +118,14 @@ def test_binary_input_is_a_clear_error(tmp_path: Path, command: list[str]) -> No
     assert code == 1 and "x.bib: not UTF-8 text" in err
 
 
-@pytest.mark.parametrize("command", [["render", "-o"], ["dedupe", "-o"]])
-def test_an_unwritable_output_is_a_clear_error(tmp_path: Path, command: list[str]) -> None:
+@pytest.mark.parametrize("command", ["render", "dedupe"])
+def test_an_unwritable_output_is_a_clear_error(tmp_path: Path, command: str) -> None:
     bib = tmp_path / "x.bib"
     bib.write_text(BIB, "utf-8")
-    code, _, err = run([command[0], str(bib), command[1], str(tmp_path / "no" / "such" / "dir" / "out")], tmp_path)
-    assert code in (0, 1)  # the parent directory is created: nothing to refuse
-    locked = tmp_path / "locked"
-    locked.mkdir()
-    locked.chmod(0o500)
-    try:
-        code, _, err = run([command[0], str(bib), command[1], str(locked / "sub" / "out.bib")], tmp_path)
-    finally:
-        locked.chmod(0o700)
-    if os.geteuid() != 0:  # root writes anywhere
-        assert code == 1 and "cannot write" in err
+    (tmp_path / "a-file").write_text("", "utf-8")
+    # A path below a regular file cannot be written, not even by root.
+    code, _, err = run([command, str(bib), "-o", str(tmp_path / "a-file" / "out.bib")], tmp_path)
+    assert code == 1 and f"cannot write {tmp_path / 'a-file' / 'out.bib'}" in err
 
 
 def test_an_output_path_that_is_a_directory_is_a_clear_error(tmp_path: Path) -> None:
