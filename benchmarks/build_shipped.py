@@ -63,22 +63,30 @@ def main() -> None:
             build(config)
             pipeline_times.append(time.perf_counter() - start)
 
-    print(f"bibkit build, first build, resolution on (fresh process, {len(first_times)} runs): "
-          f"median {statistics.median(first_times):.3f} s")
+    print(
+        f"bibkit build, first build, resolution on (fresh process, {len(first_times)} runs): "
+        f"median {statistics.median(first_times):.3f} s"
+    )
     print(f"bibkit build --no-resolve, first build: median {statistics.median(offline_times):.3f} s")
     print(f"bibkit build, rebuild with bib/ present (fresh process): median {statistics.median(rebuild_times):.3f} s")
     print(f"pipeline in-process with bib/ present ({args.runs} runs): median {statistics.median(pipeline_times):.3f} s")
     for s in report["lists"]:
-        print(f"{s['path']}: {s['items_seen']} items -> {s['entries']} entries {s['entries_by_type']}; "
-              f"with authors {s['share_with_authors']:.1%}, year {s['share_with_year']:.1%}, "
-              f"venue {s['share_with_venue']:.1%}; papers {s['papers']}: authors "
-              f"{s['papers_share_with_authors']:.1%}, year {s['papers_share_with_year']:.1%}, "
-              f"venue {s['papers_share_with_venue']:.1%}")
-    print(f"combined: {report['combined']['entries']} entries, {len(report['merges'])} merges "
-          f"{report['merges_by_reason']}")
+        print(
+            f"{s['path']}: {s['items_seen']} items -> {s['entries']} entries {s['entries_by_type']}; "
+            f"with authors {s['share_with_authors']:.1%}, year {s['share_with_year']:.1%}, "
+            f"venue {s['share_with_venue']:.1%}; papers {s['papers']}: authors "
+            f"{s['papers_share_with_authors']:.1%}, year {s['papers_share_with_year']:.1%}, "
+            f"venue {s['papers_share_with_venue']:.1%}"
+        )
+    print(
+        f"combined: {report['combined']['entries']} entries, {len(report['merges'])} merges "
+        f"{report['merges_by_reason']}"
+    )
     res = report["resolution"]
-    print(f"resolution: {res['resolved']} papers resolved, {res['preprints_upgraded']} preprints upgraded; "
-          f"coverage of papers {res['coverage_of_papers']}")
+    print(
+        f"resolution: {res['resolved']} papers resolved, {res['preprints_upgraded']} preprints upgraded; "
+        f"coverage of papers {res['coverage_of_papers']}"
+    )
     print(f"warnings by kind: {report['warnings_by_kind']}")
 
 

@@ -92,11 +92,15 @@ def make_duplicate(kind: int, key: str, title: str, text: str) -> str:
     if kind == 0:
         retitled = re.sub(r"[:,]", " -", title.upper() if len(title) < 40 else title.lower())
         prev_year = str(int(year_text) - 1) if year_text else ""
-        return (f"@misc{{{dup_key},\n  title = {{{retitled}}},\n  author = {{{_authors_first_last(author)}}},\n"
-                f"  year = {{{prev_year}}},\n  howpublished = {{arXiv preprint}},\n}}\n")
+        return (
+            f"@misc{{{dup_key},\n  title = {{{retitled}}},\n  author = {{{_authors_first_last(author)}}},\n"
+            f"  year = {{{prev_year}}},\n  howpublished = {{arXiv preprint}},\n}}\n"
+        )
     if kind == 1:
-        return (f"@inproceedings{{{dup_key},\n  title = {{{title[:-2]}}},\n  author = {{{_author}}},\n"
-                f"  year = {{{year_text}}},\n}}\n")
+        return (
+            f"@inproceedings{{{dup_key},\n  title = {{{title[:-2]}}},\n  author = {{{_author}}},\n"
+            f"  year = {{{year_text}}},\n}}\n"
+        )
     body = text[text.index(",") + 1 : text.rindex("}")]
     fields = [f for f in re.split(r",\s*\n(?=\s*\w+\s*=)", body) if f.strip()]
     fields.reverse()
@@ -157,7 +161,9 @@ def run_tidy(path: Path, tidy_dir: Path) -> tuple[float, list[set[str]]]:
     start = time.perf_counter()
     done = subprocess.run(
         ["npx", "bibtex-tidy", str(copy), "--duplicates", "--merge=combine", "--no-modify"],
-        capture_output=True, text=True, cwd=tidy_dir,
+        capture_output=True,
+        text=True,
+        cwd=tidy_dir,
     )
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
@@ -172,8 +178,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", nargs="+", default=["20000", "40000", "80000", "all"])
     parser.add_argument("--no-tidy", action="store_true", help="skip bibtex-tidy")
-    parser.add_argument("--tidy-dir", type=Path, default=Path("/tmp/bt"),
-                        help="directory where `npm install bibtex-tidy@1.14.0` was run")
+    parser.add_argument(
+        "--tidy-dir",
+        type=Path,
+        default=Path("/tmp/bt"),
+        help="directory where `npm install bibtex-tidy@1.14.0` was run",
+    )
     parser.add_argument("--tidy-sizes", nargs="+", default=["20000"])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--show", type=int, default=5, help="print up to N merges outside the injected pairs")

@@ -1,6 +1,6 @@
 """Time of `bibkit render` (every style and format) and `bibkit check` on the shipped bibliography.
 
-    .venv/bin/python benchmarks/render_check.py [--runs 5]
+.venv/bin/python benchmarks/render_check.py [--runs 5]
 """
 
 from __future__ import annotations
@@ -33,14 +33,19 @@ def main() -> None:
                 start = time.perf_counter()
                 rendered = render(text, style, fmt)
                 times.append(time.perf_counter() - start)
-            print(f"render {style_name:12} {fmt:8}: median {statistics.median(times):.3f} s, {rendered.entries} entry lines")
+            print(
+                f"render {style_name:12} {fmt:8}: median {statistics.median(times):.3f} s, {rendered.entries} entry lines"
+            )
     times = []
     for _ in range(args.runs):
         start = time.perf_counter()
         findings = check_text(text, str(bib))
         times.append(time.perf_counter() - start)
     kinds = Counter((f.severity, f.kind) for f in findings)
-    print(f"check: median {statistics.median(times):.3f} s; " + ", ".join(f"{s} {k}: {n}" for (s, k), n in sorted(kinds.items())))
+    print(
+        f"check: median {statistics.median(times):.3f} s; "
+        + ", ".join(f"{s} {k}: {n}" for (s, k), n in sorted(kinds.items()))
+    )
 
 
 if __name__ == "__main__":

@@ -68,16 +68,21 @@ def main() -> None:
         state_path = Path(tmp) / "state.json"
         server = ZoteroServer(GROUP, KEY)
         report, requests, seconds = timed_sync(records, server, state_path)
-        print(f"first sync: {requests} requests (goal <= {goal_first}), {seconds:.2f} s, "
-              f"created {len(report.created)} items, {report.collections_created} collections, "
-              f"{report.notes_created} notes, ok={report.ok}")
+        print(
+            f"first sync: {requests} requests (goal <= {goal_first}), {seconds:.2f} s, "
+            f"created {len(report.created)} items, {report.collections_created} collections, "
+            f"{report.notes_created} notes, ok={report.ok}"
+        )
         report, requests, seconds = timed_sync(records, server, state_path)
-        print(f"re-sync, nothing changed: {requests} requests (goal <= 2), {seconds:.3f} s, "
-              f"unchanged {report.unchanged}")
+        print(
+            f"re-sync, nothing changed: {requests} requests (goal <= 2), {seconds:.3f} s, unchanged {report.unchanged}"
+        )
         changed = [replace(r, title=r.title + " [rev]") if i < 10 else r for i, r in enumerate(records)]
         report, requests, seconds = timed_sync(changed, server, state_path)
-        print(f"re-sync, 10 entries changed: {requests} requests (goal <= {3 + math.ceil(10 / 50)}), "
-              f"{seconds:.3f} s, updated {len(report.updated)}")
+        print(
+            f"re-sync, 10 entries changed: {requests} requests (goal <= {3 + math.ceil(10 / 50)}), "
+            f"{seconds:.3f} s, updated {len(report.updated)}"
+        )
 
     total_requests, runs_needed, duplicates = [], [], []
     for seed in range(1, args.seeds + 1):
@@ -102,10 +107,14 @@ def main() -> None:
             duplicates.append(len(keys) - len(set(keys)) + abs(len(set(keys)) - len(records)))
             server_requests = len(server.requests)
             fired = ", ".join(f"{k} x{n}" for k, n in sorted(Counter(server.faults.fired).items()))
-            print(f"  seed {seed}: {requests} requests ({server_requests} reached the server), faults injected: "
-                  f"{fired or 'none'}; {run} run(s), {len(keys)} items, duplicates or missing: {duplicates[-1]}")
-    print(f"first sync with {args.fault_rate:.0%} of requests failing: median {sorted(total_requests)[len(total_requests) // 2]} "
-          f"requests, at most {max(runs_needed)} run(s), duplicates or missing items: {sum(duplicates)}")
+            print(
+                f"  seed {seed}: {requests} requests ({server_requests} reached the server), faults injected: "
+                f"{fired or 'none'}; {run} run(s), {len(keys)} items, duplicates or missing: {duplicates[-1]}"
+            )
+    print(
+        f"first sync with {args.fault_rate:.0%} of requests failing: median {sorted(total_requests)[len(total_requests) // 2]} "
+        f"requests, at most {max(runs_needed)} run(s), duplicates or missing items: {sum(duplicates)}"
+    )
 
 
 if __name__ == "__main__":

@@ -59,11 +59,21 @@ class Style(BaseStyle):
         if e.fields.get("url") and e.fields.get("url") in e.fields.get("code", "").split():
             label = "paper & code"
         paper = optional[href(field("url", raw=True))["[" + label + "]"]]
-        arxiv = optional[href(join["https://arxiv.org/abs/", field("eprint", raw=True)])["[arXiv]"]] \
-            if "arxiv.org/abs/" not in e.fields.get("url", "") else ""
+        arxiv = (
+            optional[href(join["https://arxiv.org/abs/", field("eprint", raw=True)])["[arXiv]"]]
+            if "arxiv.org/abs/" not in e.fields.get("url", "")
+            else ""
+        )
         return join[
-            tag("strong")[field("title")], ". ", authors, venue, paper, arxiv,
-            link_list(field_name="code", label="code"), labelled_links, nickname,
+            tag("strong")[field("title")],
+            ". ",
+            authors,
+            venue,
+            paper,
+            arxiv,
+            link_list(field_name="code", label="code"),
+            labelled_links,
+            nickname,
         ]
 
     def link_template(self, e):
@@ -71,7 +81,9 @@ class Style(BaseStyle):
         description = optional[" - ", field("bibkit_description")] if self._is_repository(e) else ""
         return join[
             href(field("url", raw=True))[creator, field("title")],
-            link_list(field_name="code", label="code", lead=" "), labelled_links(lead=" "), description,
+            link_list(field_name="code", label="code", lead=" "),
+            labelled_links(lead=" "),
+            description,
         ]
 
     @staticmethod
@@ -83,8 +95,13 @@ class Style(BaseStyle):
         return "repository" in e.fields.get("howpublished", "").lower()
 
     def format_entry(self, label, entry, bib_data=None):
-        is_link = entry.type == "misc" and _has(entry, "howpublished") and not _has(entry, "eprint") \
-            and _has(entry, "url") and not self._is_slides(entry)
+        is_link = (
+            entry.type == "misc"
+            and _has(entry, "howpublished")
+            and not _has(entry, "eprint")
+            and _has(entry, "url")
+            and not self._is_slides(entry)
+        )
         template = self.link_template(entry) if is_link else self.paper_template(entry)
         text = template.format_data({"entry": entry, "style": self, "bib_data": bib_data})
         return FormattedEntry(entry.key, text, label)

@@ -20,13 +20,29 @@ ICLR = Venue("ICLR", "8th International Conference on Learning Representations",
 ARXIV = Venue("arXiv", "arXiv", VenueKind.PREPRINT)
 
 
-def rec(title: str, line: int, *, authors: tuple[str, ...] = (), year: int | None = None, kind: Kind = Kind.PAPER,
-        venue: Venue | None = None, url: str = "", list_name: str = "L", path: tuple[str, ...] = ("A",),
-        **ids: str) -> Record:
+def rec(
+    title: str,
+    line: int,
+    *,
+    authors: tuple[str, ...] = (),
+    year: int | None = None,
+    kind: Kind = Kind.PAPER,
+    venue: Venue | None = None,
+    url: str = "",
+    list_name: str = "L",
+    path: tuple[str, ...] = ("A",),
+    **ids: str,
+) -> Record:
     return Record(
-        kind=kind, title=title, sources=(Source("l.md", line, list_name),), categories=(path,),
-        authors=tuple(Person(last=a, first="X") for a in authors), year=year, venue=venue,
-        ids=Identifiers(**ids), url=url,
+        kind=kind,
+        title=title,
+        sources=(Source("l.md", line, list_name),),
+        categories=(path,),
+        authors=tuple(Person(last=a, first="X") for a in authors),
+        year=year,
+        venue=venue,
+        ids=Identifiers(**ids),
+        url=url,
     )
 
 
@@ -36,8 +52,11 @@ def groups(records: list[Record]) -> list[tuple[int, ...]]:
 
 # --- must merge --------------------------------------------------------------------------------
 
+
 def test_same_arxiv_id_merges_whatever_the_title() -> None:
-    assert groups([rec("Cross-Lingual Ability", 1, arxiv="1912.07840"), rec("Other words", 2, arxiv="1912.07840")]) == [(0, 1)]
+    assert groups([rec("Cross-Lingual Ability", 1, arxiv="1912.07840"), rec("Other words", 2, arxiv="1912.07840")]) == [
+        (0, 1)
+    ]
 
 
 def test_arxiv_datacite_doi_is_the_arxiv_id() -> None:
@@ -47,11 +66,25 @@ def test_arxiv_datacite_doi_is_the_arxiv_id() -> None:
 
 
 def test_preprint_and_published_version_merge_by_title_and_published_leads() -> None:
-    preprint = rec("ELECTRA: Pre-training Text Encoders as Discriminators Rather Than Generators", 1,
-                   authors=("Clark",), year=2020, venue=ARXIV, arxiv="2003.10555", path=("Models",))
-    published = rec("ELECTRA: Pre-Training Text Encoders as Discriminators rather than Generators", 9,
-                    authors=("Clark", "Luong"), year=2020, venue=ICLR, openreview="r1xMH1BtvB",
-                    url="https://openreview.net/forum?id=r1xMH1BtvB", path=("ICLR",))
+    preprint = rec(
+        "ELECTRA: Pre-training Text Encoders as Discriminators Rather Than Generators",
+        1,
+        authors=("Clark",),
+        year=2020,
+        venue=ARXIV,
+        arxiv="2003.10555",
+        path=("Models",),
+    )
+    published = rec(
+        "ELECTRA: Pre-Training Text Encoders as Discriminators rather than Generators",
+        9,
+        authors=("Clark", "Luong"),
+        year=2020,
+        venue=ICLR,
+        openreview="r1xMH1BtvB",
+        url="https://openreview.net/forum?id=r1xMH1BtvB",
+        path=("ICLR",),
+    )
     records, merges, _ = deduplicate([preprint, published])
     (merged,) = records
     assert merges[0].reason == "title"
@@ -73,9 +106,22 @@ def test_openreview_ids_compare_case_insensitively() -> None:
 
 # --- must stay apart ---------------------------------------------------------------------------
 
+
 def test_the_two_ernies() -> None:
-    tsinghua = rec("ERNIE: Enhanced Language Representation with Informative Entities", 1, authors=("Zhang",), year=2019, acl="P19-1139")
-    baidu = rec("ERNIE: Enhanced Representation through Knowledge Integration", 2, authors=("Sun",), year=2019, arxiv="1904.09223")
+    tsinghua = rec(
+        "ERNIE: Enhanced Language Representation with Informative Entities",
+        1,
+        authors=("Zhang",),
+        year=2019,
+        acl="P19-1139",
+    )
+    baidu = rec(
+        "ERNIE: Enhanced Representation through Knowledge Integration",
+        2,
+        authors=("Sun",),
+        year=2019,
+        arxiv="1904.09223",
+    )
     assert groups([tsinghua, baidu]) == []
 
 
@@ -153,9 +199,18 @@ def test_dedupe_twice_is_dedupe_once() -> None:
 
 def test_merge_keeps_links_notes_and_places() -> None:
     a = rec("T", 1, arxiv="2001.00001", url="https://arxiv.org/abs/2001.00001", list_name="A")
-    b = Record(kind=Kind.PAPER, title="T", sources=(Source("m.md", 5, "B"),), categories=(("Z",),),
-               ids=Identifiers(arxiv="2001.00001"), url="https://example.org/t.pdf",
-               code=("https://github.com/x/y",), links=(Link("blog", "https://b/"),), notes=("note",), nickname="TT")
+    b = Record(
+        kind=Kind.PAPER,
+        title="T",
+        sources=(Source("m.md", 5, "B"),),
+        categories=(("Z",),),
+        ids=Identifiers(arxiv="2001.00001"),
+        url="https://example.org/t.pdf",
+        code=("https://github.com/x/y",),
+        links=(Link("blog", "https://b/"),),
+        notes=("note",),
+        nickname="TT",
+    )
     (merged,), _, _ = deduplicate([a, b])
     assert merged.code == ("https://github.com/x/y",) and merged.notes == ("note",) and merged.nickname == "TT"
     assert Link("blog", "https://b/") in merged.links and Link("paper", "https://example.org/t.pdf") in merged.links
@@ -236,8 +291,13 @@ def test_titles_that_differ_in_a_number_are_different_works() -> None:
 
 
 def test_an_identifier_collision_between_plainly_different_works_is_reported_not_merged() -> None:
-    a = rec("Statistical machine translation and hybrid machine translation", 1, authors=("Koehn",), year=2006,
-            acl="2006.amta-panels.3")
+    a = rec(
+        "Statistical machine translation and hybrid machine translation",
+        1,
+        authors=("Koehn",),
+        year=2006,
+        acl="2006.amta-panels.3",
+    )
     b = rec("Social impact of MT", 2, authors=("DeCamp",), year=2006, acl="2006.amta-panels.3")
     findings = find_duplicates([a, b])
     assert findings.groups == []
@@ -260,13 +320,17 @@ def test_a_misc_preprint_copy_in_a_bib_merges_with_the_published_entry() -> None
 
 # --- identifiers keep works apart; a title alone must be a real title ------------------------
 
-@pytest.mark.parametrize("scheme,a,b", [
-    ("arxiv", "1111.1111", "2222.2222"),
-    ("acl", "P19-1001", "P19-1002"),
-    ("doi", "10.1145/1", "10.1145/2"),
-    ("openreview", "HyGhN2A5tm", "SJlPOCEKvH"),
-    ("pmlr", "v97/a19a", "v97/b19b"),
-])
+
+@pytest.mark.parametrize(
+    "scheme,a,b",
+    [
+        ("arxiv", "1111.1111", "2222.2222"),
+        ("acl", "P19-1001", "P19-1002"),
+        ("doi", "10.1145/1", "10.1145/2"),
+        ("openreview", "HyGhN2A5tm", "SJlPOCEKvH"),
+        ("pmlr", "v97/a19a", "v97/b19b"),
+    ],
+)
 def test_different_ids_of_one_scheme_never_merge_by_title(scheme: str, a: str, b: str) -> None:
     x = rec("Attention Is All You Need", 1, authors=("Vaswani",), year=2017, **{scheme: a})
     y = rec("Attention Is All You Need", 2, authors=("Vaswani",), year=2017, **{scheme: b})
@@ -287,4 +351,6 @@ def test_a_title_shared_by_many_records_is_a_label_not_a_work() -> None:
     findings = find_duplicates(records)
     assert findings.groups == []
     assert {why for s in findings.suspects for why in [s.why_not]} == {"7 records share this title"}
-    assert groups([rec("System Report of Team X", 1, year=2019), rec("System Report of Team X", 2, year=2019)]) == [(0, 1)]
+    assert groups([rec("System Report of Team X", 1, year=2019), rec("System Report of Team X", 2, year=2019)]) == [
+        (0, 1)
+    ]

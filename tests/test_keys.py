@@ -24,12 +24,18 @@ def test_scholar_shape() -> None:
 
 
 def test_particles_accents_and_cjk_are_ascii() -> None:
-    vdo = Record(kind=Kind.PAPER, title="WaveNet", sources=(SRC,), year=2016,
-                 authors=(Person(last="Oord", first="Aaron", von="van den"),))
+    vdo = Record(
+        kind=Kind.PAPER,
+        title="WaveNet",
+        sources=(SRC,),
+        year=2016,
+        authors=(Person(last="Oord", first="Aaron", von="van den"),),
+    )
     assert key_base(vdo) == "oord2016wavenet"
     assert key_base(paper("Über Alles", "Schütze", 2020)) == "schutze2020uber"
-    cjk = Record(kind=Kind.ARTICLE, title="从语言模型到Seq2Seq", sources=(SRC,),
-                 authors=(Person(last="科学空间", literal=True),))
+    cjk = Record(
+        kind=Kind.ARTICLE, title="从语言模型到Seq2Seq", sources=(SRC,), authors=(Person(last="科学空间", literal=True),)
+    )
     assert key_base(cjk) == "kexuekongjiancongyuyanmo"
 
 
@@ -66,7 +72,12 @@ def test_a_newcomer_never_takes_an_existing_key() -> None:
     st.one_of(st.none(), st.integers(min_value=1900, max_value=2100)),
 )
 def test_keys_are_always_valid_ascii(title: str, last: str, year: int | None) -> None:
-    record = Record(kind=Kind.PAPER, title=title, sources=(SRC,), year=year,
-                    authors=(Person(last=last, literal=True),) if last.strip() else ())
+    record = Record(
+        kind=Kind.PAPER,
+        title=title,
+        sources=(SRC,),
+        year=year,
+        authors=(Person(last=last, literal=True),) if last.strip() else (),
+    )
     key = assign_keys([record])[0].key
     assert re.fullmatch(r"[a-z0-9]+", key), key

@@ -21,8 +21,7 @@ TOOLS = ("pdflatex", "bibtex", "biber", "kpsewhich")
 def _have_tex() -> bool:
     if not all(shutil.which(t) for t in TOOLS):
         return False
-    found = subprocess.run(["kpsewhich", "CJKutf8.sty", "natbib.sty", "biblatex.sty"],
-                           capture_output=True, text=True)
+    found = subprocess.run(["kpsewhich", "CJKutf8.sty", "natbib.sty", "biblatex.sty"], capture_output=True, text=True)
     return len(found.stdout.split()) == 3
 
 
@@ -95,7 +94,10 @@ def test_protected_capitals_survive_sentence_casing(texdir: Path, shipped) -> No
             if pattern.search(record.title):
                 # plainnat lower-cases titles; the acronym must come out exactly as listed.
                 assert pattern.search(blocks[record.key].replace("{", "").replace("}", "")), (
-                    acronym, record.key, blocks[record.key])
+                    acronym,
+                    record.key,
+                    blocks[record.key],
+                )
                 checked += 1
     assert checked > 50
     assert "{XLNet}: Generalized autoregressive pretraining" in " ".join(text.split())

@@ -35,13 +35,17 @@ def test_bold_title_form() -> None:
 
 
 def test_plain_title_form_with_glued_venue() -> None:
-    r, _ = only("- Cross-Lingual Ability of Multilingual BERT: An Empirical Study (ICLR2020) [[paper]](https://arxiv.org/abs/1912.07840)\n")
+    r, _ = only(
+        "- Cross-Lingual Ability of Multilingual BERT: An Empirical Study (ICLR2020) [[paper]](https://arxiv.org/abs/1912.07840)\n"
+    )
     assert r.title == "Cross-Lingual Ability of Multilingual BERT: An Empirical Study"
     assert r.venue_text == "ICLR2020"
 
 
 def test_plain_title_without_venue_and_missing_space() -> None:
-    r, _ = only("- 75 Languages, 1 Model: Parsing Universal Dependencies Universally[[paper]](https://www.aclweb.org/anthology/D19-1279/) - ***UDify***\n")
+    r, _ = only(
+        "- 75 Languages, 1 Model: Parsing Universal Dependencies Universally[[paper]](https://www.aclweb.org/anthology/D19-1279/) - ***UDify***\n"
+    )
     assert r.title == "75 Languages, 1 Model: Parsing Universal Dependencies Universally"
     assert r.ids.acl == "D19-1279" and r.nickname == "UDify"
 
@@ -79,11 +83,14 @@ def test_prose_with_an_inline_link_is_a_note_not_an_item() -> None:
         "这篇文章介绍了很多方法，另见 [another post](https://zhuanlan.zhihu.com/p/2) 的讨论。\n"
     )
     assert len(records) == 1 and records[0].notes == (
-        "这篇文章介绍了很多方法，另见 another post (https://zhuanlan.zhihu.com/p/2) 的讨论。",)
+        "这篇文章介绍了很多方法，另见 another post (https://zhuanlan.zhihu.com/p/2) 的讨论。",
+    )
 
 
 def test_heading_path_title_and_levels() -> None:
-    records, _ = read("# My List\n## A\n#### Deep\n- [x / y](https://github.com/x/y)\n### B\n- [p / q](https://github.com/p/q)\n")
+    records, _ = read(
+        "# My List\n## A\n#### Deep\n- [x / y](https://github.com/x/y)\n### B\n- [p / q](https://github.com/p/q)\n"
+    )
     assert records[0].categories == (("A", "Deep"),)
     assert records[1].categories == (("A", "B"),)
 
@@ -113,7 +120,9 @@ def test_table_rows() -> None:
 
 
 def test_paper_as_heading_with_notes() -> None:
-    records, _ = read("## Probing\n#### [Language Models as Knowledge Bases?](https://www.aclweb.org/anthology/D19-1250.pdf)\n\nThey probe BERT.\n")
+    records, _ = read(
+        "## Probing\n#### [Language Models as Knowledge Bases?](https://www.aclweb.org/anthology/D19-1250.pdf)\n\nThey probe BERT.\n"
+    )
     (r,) = records
     assert r.title == "Language Models as Knowledge Bases?" and r.categories == (("Probing",),)
     assert r.notes == ("They probe BERT.",)
@@ -135,7 +144,10 @@ def test_labelled_links_are_sorted() -> None:
         "[[blog]](https://mp.weixin.qq.com/s/x)[[video]](https://www.bilibili.com/video/BV1)\n"
     )
     assert r.code == ("https://github.com/a/b",)
-    assert r.links == (Link("blog", "https://mp.weixin.qq.com/s/x"), Link("video", "https://www.bilibili.com/video/BV1"))
+    assert r.links == (
+        Link("blog", "https://mp.weixin.qq.com/s/x"),
+        Link("video", "https://www.bilibili.com/video/BV1"),
+    )
 
 
 def test_books_and_slides() -> None:
@@ -151,7 +163,9 @@ def test_books_and_slides() -> None:
 
 
 def test_authors_repeating_the_title_are_dropped_with_a_warning() -> None:
-    r, problems = only("- **Big Bird: Transformers for Longer Sequences**. *Big Bird: Transformers for Longer Sequences*. (CoRR 2020) [[paper]](https://arxiv.org/abs/2007.14062)\n")
+    r, problems = only(
+        "- **Big Bird: Transformers for Longer Sequences**. *Big Bird: Transformers for Longer Sequences*. (CoRR 2020) [[paper]](https://arxiv.org/abs/2007.14062)\n"
+    )
     assert r.authors == ()
     assert [(p.kind, p.source.line) for p in problems] == [("authors-repeat-title", 1)]
 
@@ -190,16 +204,42 @@ def test_truncated_and_unbalanced_lines_are_reported_and_the_rest_converts() -> 
 
 
 def test_stray_html_is_reported() -> None:
-    records, problems = read("- **Title**. *A B*. (ACL 2019) <marquee>x</marquee> [[paper]](https://arxiv.org/abs/1901.00002)\n")
+    records, problems = read(
+        "- **Title**. *A B*. (ACL 2019) <marquee>x</marquee> [[paper]](https://arxiv.org/abs/1901.00002)\n"
+    )
     assert len(records) == 1
     assert [(p.kind, p.source.line) for p in problems] == [("stray-html", 1), ("stray-html", 1)]
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from([
-    "- ", "**", "*", "[", "]", "(", ")", "[[paper]]", "(https://arxiv.org/abs/1706.03762)", "## H\n",
-    "\n", "| a | b |\n|---|---|\n", "<a href='x'>", "</a>", "Title", " (ACL 2019) ", "中文", "1. ", "`",
-]), max_size=30))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "- ",
+                "**",
+                "*",
+                "[",
+                "]",
+                "(",
+                ")",
+                "[[paper]]",
+                "(https://arxiv.org/abs/1706.03762)",
+                "## H\n",
+                "\n",
+                "| a | b |\n|---|---|\n",
+                "<a href='x'>",
+                "</a>",
+                "Title",
+                " (ACL 2019) ",
+                "中文",
+                "1. ",
+                "`",
+            ]
+        ),
+        max_size=30,
+    )
+)
 def test_reader_never_raises(parts: list[str]) -> None:
     records, problems = read("".join(parts))
     untitled = {p.source.line for p in problems if p.kind == "untitled-paper"}
@@ -216,6 +256,7 @@ def test_reader_never_raises(parts: list[str]) -> None:
 
 # --- forms and navigation from real lists the reader was not written against -------------------
 
+
 def test_nested_table_of_contents_anywhere_is_navigation() -> None:
     records, _ = read(
         "# Table of Contents\n- [Papers](#papers)\n  - [Surveys](#surveys)\n    - [Deep](#deep)\n\n"
@@ -227,20 +268,27 @@ def test_nested_table_of_contents_anywhere_is_navigation() -> None:
 
 
 def test_tool_then_paper_is_the_paper_with_the_tool_as_code() -> None:
-    r, _ = only("* [FastBERT](https://github.com/autoliuweijie/FastBERT): "
-                "[FastBERT: a Self-distilling BERT with Adaptive Inference Time](https://arxiv.org/abs/2004.02178)\n")
+    r, _ = only(
+        "* [FastBERT](https://github.com/autoliuweijie/FastBERT): "
+        "[FastBERT: a Self-distilling BERT with Adaptive Inference Time](https://arxiv.org/abs/2004.02178)\n"
+    )
     assert r.kind == Kind.PAPER and r.title == "FastBERT: a Self-distilling BERT with Adaptive Inference Time"
     assert r.ids.arxiv == "2004.02178" and r.code == ("https://github.com/autoliuweijie/FastBERT",)
 
 
-@pytest.mark.parametrize("written,title", [
-    ("- 【Pre-trained Models for NLP】 [[paper]](https://arxiv.org/abs/2003.08271)", "Pre-trained Models for NLP"),
-    ("- （9）Pre-trained Models for NLP [[paper]](https://arxiv.org/abs/2003.08271)", "Pre-trained Models for NLP"),
-    ("- (12) Pre-trained Models for NLP [[pdf]](https://arxiv.org/abs/2003.08271)", "Pre-trained Models for NLP"),
-    ("- [🔥 Pre-trained Models for NLP.](https://arxiv.org/abs/2003.08271)", "Pre-trained Models for NLP"),
-    ("| 3) **Pre-trained Models for NLP** - a survey | [Paper](https://arxiv.org/abs/2003.08271) |",
-     "Pre-trained Models for NLP"),
-])
+@pytest.mark.parametrize(
+    "written,title",
+    [
+        ("- 【Pre-trained Models for NLP】 [[paper]](https://arxiv.org/abs/2003.08271)", "Pre-trained Models for NLP"),
+        ("- （9）Pre-trained Models for NLP [[paper]](https://arxiv.org/abs/2003.08271)", "Pre-trained Models for NLP"),
+        ("- (12) Pre-trained Models for NLP [[pdf]](https://arxiv.org/abs/2003.08271)", "Pre-trained Models for NLP"),
+        ("- [🔥 Pre-trained Models for NLP.](https://arxiv.org/abs/2003.08271)", "Pre-trained Models for NLP"),
+        (
+            "| 3) **Pre-trained Models for NLP** - a survey | [Paper](https://arxiv.org/abs/2003.08271) |",
+            "Pre-trained Models for NLP",
+        ),
+    ],
+)
 def test_decorations_are_not_part_of_the_title(written: str, title: str) -> None:
     text = ("| Paper | Links |\n|---|---|\n" + written) if written.startswith("|") else written
     r, _ = only(text + "\n")
@@ -248,15 +296,19 @@ def test_decorations_are_not_part_of_the_title(written: str, title: str) -> None
 
 
 def test_a_bold_label_in_a_blockquote_is_not_a_paper() -> None:
-    records, _ = read("> **Sponsored by [Atlas](https://atlas.example/)**\n>\n> **An API platform** for NLP tasks.\n\n"
-                      "- [Real Paper](https://arxiv.org/abs/1901.00001)\n")
+    records, _ = read(
+        "> **Sponsored by [Atlas](https://atlas.example/)**\n>\n> **An API platform** for NLP tasks.\n\n"
+        "- [Real Paper](https://arxiv.org/abs/1901.00001)\n"
+    )
     assert [r.title for r in records] == ["Real Paper"]
 
 
 def test_a_sentence_with_a_link_is_a_note_but_its_paper_is_kept() -> None:
-    records, _ = read("- [A Tool](https://github.com/a/tool) - a tool.\n\n"
-                      "We recommend reading [the original paper](https://arxiv.org/abs/1706.03762) before using it.\n\n"
-                      "[WMT](http://www.statmt.org/wmt19/) is the most important annual competition on translation.\n")
+    records, _ = read(
+        "- [A Tool](https://github.com/a/tool) - a tool.\n\n"
+        "We recommend reading [the original paper](https://arxiv.org/abs/1706.03762) before using it.\n\n"
+        "[WMT](http://www.statmt.org/wmt19/) is the most important annual competition on translation.\n"
+    )
     tool, paper = records
     assert tool.notes[-2].startswith("We recommend reading the original paper (https://arxiv.org/abs/1706.03762)")
     assert tool.notes[-1].startswith("WMT (http://www.statmt.org/wmt19/) is the most important")
@@ -265,8 +317,10 @@ def test_a_sentence_with_a_link_is_a_note_but_its_paper_is_kept() -> None:
 
 
 def test_generic_link_texts_never_become_titles() -> None:
-    records, problems = read("## S\n- [Paper](https://arxiv.org/abs/1901.00001), [Tweet](https://x.com/a/1)\n"
-                             "- [arXiv:1901.00002](https://arxiv.org/abs/1901.00002)\n")
+    records, problems = read(
+        "## S\n- [Paper](https://arxiv.org/abs/1901.00001), [Tweet](https://x.com/a/1)\n"
+        "- [arXiv:1901.00002](https://arxiv.org/abs/1901.00002)\n"
+    )
     assert [r.title for r in records] == ["", ""]
     assert [r.ids.arxiv for r in records] == ["1901.00001", "1901.00002"]
     assert sorted(p.source.line for p in problems if p.kind == "untitled-paper") == [2, 3]

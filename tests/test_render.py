@@ -27,7 +27,7 @@ FIXTURE = FIXTURES / "render" / "excerpt.bib"
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_golden_render(style: str, fmt: str) -> None:
     text = render(FIXTURE.read_text("utf-8"), load_style(style, ROOT), fmt, "Excerpt").text
-    golden = GOLDEN / f"{style}.{ {'markdown': 'md', 'html': 'html', 'text': 'txt', 'latex': 'tex'}[fmt]}"
+    golden = GOLDEN / f"{style}.{ {'markdown': 'md', 'html': 'html', 'text': 'txt', 'latex': 'tex'}[fmt] }"
     if os.environ.get("BIBKIT_UPDATE_GOLDEN"):
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text(text, "utf-8")
@@ -80,7 +80,8 @@ def test_round_trip_render_then_build(tmp_path: Path, shipped, list_path: Path) 
     rendered = render(original, load_style("reading-list", ROOT), "markdown", name).text
     (again / "lists" / f"{name}.md").write_text(rendered, "utf-8")
     (again / "bibkit.toml").write_text(
-        f'[[lists]]\npath = "lists/{name}.md"\nname = "x"\noutput = "{name}.bib"\n', "utf-8")
+        f'[[lists]]\npath = "lists/{name}.md"\nname = "x"\noutput = "{name}.bib"\n', "utf-8"
+    )
     build_project(again)
     before = {b.key: b for b in scan(original) if b.kind == "entry"}
     after = {b.key: b for b in scan((again / "bib" / f"{name}.bib").read_text("utf-8")) if b.kind == "entry"}
@@ -130,20 +131,38 @@ class _Dom(HTMLParser):
         self.in_title = False
 
 
-@pytest.mark.skipif(CHROMIUM is None and not os.environ.get("BIBKIT_REQUIRE_BROWSER"),
-                    reason="Debian's chromium is not installed")
+@pytest.mark.skipif(
+    CHROMIUM is None and not os.environ.get("BIBKIT_REQUIRE_BROWSER"), reason="Debian's chromium is not installed"
+)
 def test_html_page_in_headless_chromium(tmp_path: Path, shipped) -> None:
     assert CHROMIUM is not None, "BIBKIT_REQUIRE_BROWSER is set but chromium is missing"
     project, _ = shipped
-    rendered = render((project / "bib" / "bibliography.bib").read_text("utf-8"), load_style("reading-list", ROOT),
-                      "html", "NLP reading list")
+    rendered = render(
+        (project / "bib" / "bibliography.bib").read_text("utf-8"),
+        load_style("reading-list", ROOT),
+        "html",
+        "NLP reading list",
+    )
     page = tmp_path / "list.html"
     page.write_text(rendered.text, "utf-8")
     dom = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", page.as_uri()],
-        capture_output=True, text=True, timeout=120,
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert dom.returncode == 0, dom.stderr[-1000:]
     parsed = _Dom()

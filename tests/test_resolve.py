@@ -22,19 +22,32 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> OfficialIndex:
     return OfficialIndex(path)
 
 
-def paper(title: str, *, authors: tuple[str, ...] = (), year: int | None = None, venue: Venue | None = None,
-          **ids: str) -> Record:
-    return Record(kind=Kind.PAPER, title=title, sources=(Source("l.md", 7, "L"),), categories=(("A",),),
-                  authors=tuple(Person(last=a, first="X") for a in authors), year=year, venue=venue,
-                  ids=Identifiers(**ids), url=f"https://arxiv.org/abs/{ids['arxiv']}" if "arxiv" in ids else "")
+def paper(
+    title: str, *, authors: tuple[str, ...] = (), year: int | None = None, venue: Venue | None = None, **ids: str
+) -> Record:
+    return Record(
+        kind=Kind.PAPER,
+        title=title,
+        sources=(Source("l.md", 7, "L"),),
+        categories=(("A",),),
+        authors=tuple(Person(last=a, first="X") for a in authors),
+        year=year,
+        venue=venue,
+        ids=Identifiers(**ids),
+        url=f"https://arxiv.org/abs/{ids['arxiv']}" if "arxiv" in ids else "",
+    )
 
 
-BART = "BART: Denoising Sequence-to-Sequence Pre-training for Natural Language Generation, Translation, and Comprehension"
+BART = (
+    "BART: Denoising Sequence-to-Sequence Pre-training for Natural Language Generation, Translation, and Comprehension"
+)
 
 
 def test_preprint_becomes_the_published_paper(index: OfficialIndex) -> None:
     (record,), (resolution,) = resolve_records([paper(BART, year=2019, arxiv="1910.13461")], index)
-    assert record.venue.name == "Proceedings of the 58th Annual Meeting of the Association for Computational Linguistics"
+    assert (
+        record.venue.name == "Proceedings of the 58th Annual Meeting of the Association for Computational Linguistics"
+    )
     assert record.venue.kind == VenueKind.CONFERENCE and record.year == 2020
     assert record.authors[0] == Person(last="Lewis", first="Mike")
     assert record.ids.doi == "10.18653/v1/2020.acl-main.703" and record.ids.arxiv == "1910.13461"
@@ -64,7 +77,9 @@ def test_year_guard(index: OfficialIndex) -> None:
 
 
 def test_titles_match_after_folding_only(index: OfficialIndex) -> None:
-    assert index.lookup(paper("ELECTRA: Pre-Training Text Encoders as Discriminators rather than Generators")) is not None
+    assert (
+        index.lookup(paper("ELECTRA: Pre-Training Text Encoders as Discriminators rather than Generators")) is not None
+    )
     assert index.lookup(paper("ELECTRA: Pre-training Text Encoders as Discriminators")) is None
 
 

@@ -15,18 +15,24 @@ from bibkit.normalize.latex import to_text
 SRC = Source("l.md", 1, "L")
 # Printable text as it appears in titles and names: letters of any script, digits, punctuation,
 # and LaTeX's special characters.
-TEXT = st.text(
-    alphabet=st.characters(codec="utf-8", categories=("L", "N", "P", "S", "Zs"), exclude_characters="\u00a0"),
-    min_size=1, max_size=40,
-).map(lambda s: " ".join(s.split())).filter(bool)
+TEXT = (
+    st.text(
+        alphabet=st.characters(codec="utf-8", categories=("L", "N", "P", "S", "Zs"), exclude_characters="\u00a0"),
+        min_size=1,
+        max_size=40,
+    )
+    .map(lambda s: " ".join(s.split()))
+    .filter(bool)
+)
 NAME = st.text(alphabet=st.characters(categories=("L",)), min_size=1, max_size=12)
 
 
 @settings(max_examples=150, deadline=None)
 @given(title=TEXT, family=NAME, given_name=NAME, ascii_mode=st.booleans())
 def test_title_and_author_round_trip(title: str, family: str, given_name: str, ascii_mode: bool) -> None:
-    record = Record(kind=Kind.PAPER, title=title, sources=(SRC,), categories=((),),
-                    authors=(Person(last=family, first=given_name),))
+    record = Record(
+        kind=Kind.PAPER, title=title, sources=(SRC,), categories=((),), authors=(Person(last=family, first=given_name),)
+    )
     (record,) = assign_keys([record])
     text = write_string([record], WriteOptions(ascii=ascii_mode))
     library = bibtexparser.parse_string(text)

@@ -80,8 +80,12 @@ def test_dedupe_to_dev_stdout_and_to_dash_write_to_standard_output(tmp_path: Pat
     bib = tmp_path / "x.bib"
     bib.write_text(BIB, "utf-8")
     before = os.lstat("/dev/stdout")
-    proc = subprocess.run([sys.executable, "-m", "bibkit.cli", "dedupe", str(bib), "-o", "/dev/stdout"],
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "bibkit.cli", "dedupe", str(bib), "-o", "/dev/stdout"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0 and "@inproceedings" in proc.stdout
     assert stat.S_ISLNK(os.lstat("/dev/stdout").st_mode) == stat.S_ISLNK(before.st_mode), "/dev/stdout is untouched"
     code, out, _ = run(["dedupe", str(bib), "-o", "-"], tmp_path)
@@ -179,13 +183,16 @@ def test_strict_gives_its_reason_last(tmp_path: Path) -> None:
 # --- 9: the config file says what is wrong with it --------------------------------------------
 
 
-@pytest.mark.parametrize("toml,message", [
-    ('[output]\ndri = "bib"\n', "unknown key 'dri' in [output]"),
-    ('[unknown]\nx = 1\n', "unknown table or key 'unknown'"),
-    ('[[lists]]\npath = "l.md"\nnmae = "x"\n', "unknown key 'nmae' in [[lists]]"),
-    ('[zotero]\ngroup = "my-group"\n', "[zotero] group must be the group's numeric id"),
-    ('[check]\naccept = "x"\n', '[check] accept must be a list of "KEY:KIND" strings'),
-])
+@pytest.mark.parametrize(
+    "toml,message",
+    [
+        ('[output]\ndri = "bib"\n', "unknown key 'dri' in [output]"),
+        ("[unknown]\nx = 1\n", "unknown table or key 'unknown'"),
+        ('[[lists]]\npath = "l.md"\nnmae = "x"\n', "unknown key 'nmae' in [[lists]]"),
+        ('[zotero]\ngroup = "my-group"\n', "[zotero] group must be the group's numeric id"),
+        ('[check]\naccept = "x"\n', '[check] accept must be a list of "KEY:KIND" strings'),
+    ],
+)
 def test_config_mistakes_are_errors_naming_key_and_file(tmp_path: Path, toml: str, message: str) -> None:
     (tmp_path / "bibkit.toml").write_text(toml, "utf-8")
     (tmp_path / "l.md").write_text("- [A Paper](https://arxiv.org/abs/1901.00001)\n", "utf-8")
@@ -261,7 +268,9 @@ def test_a_merged_inproceedings_keeps_no_preprint_journal_and_no_double_blank_li
         "  eprint = {1810.04805},\n}\n\n"
         "@inproceedings{devlin2019bert,\n  title = {BERT: Pre-training of Deep Bidirectional Transformers},\n"
         "  author = {Devlin, Jacob},\n  booktitle = {Proceedings of NAACL},\n  year = {2019},\n}\n\n"
-        "@misc{other,\n  title = {Something Else},\n  year = {2020},\n}\n", "utf-8")
+        "@misc{other,\n  title = {Something Else},\n  year = {2020},\n}\n",
+        "utf-8",
+    )
     code, out, _ = run(["dedupe", str(bib), "-o", "-"], tmp_path)
     assert code == 0 and "journal" not in out and "eprint    = {1810.04805}" in out
     assert "\n\n\n" not in out
@@ -273,7 +282,9 @@ def test_a_merged_inproceedings_keeps_no_preprint_journal_and_no_double_blank_li
 def test_award_remarks_unreadable_lines_and_empty_links(tmp_path: Path) -> None:
     (tmp_path / "l.md").write_text(
         "## S\n- **Some Paper Title Here**. *Ada Lovelace*. [[paper]](https://arxiv.org/abs/2004.00001)"
-        " - Best Paper at ACL 2020\n- [[[broken\n- [Empty link]()\n", "utf-8")
+        " - Best Paper at ACL 2020\n- [[[broken\n- [Empty link]()\n",
+        "utf-8",
+    )
     code, out, _ = run(["build", "l.md", "--out", "bib", "--no-resolve"], tmp_path)
     text = (tmp_path / "bib" / "l.bib").read_text("utf-8")
     assert "Best Paper Workshop" not in text and "note          = {Best Paper}" in text
@@ -305,26 +316,41 @@ def test_an_installed_wheel_renders_and_builds(tmp_path: Path) -> None:
     `bibkit render` finds its styles and `bibkit build` its data there. Dependencies come from the
     test's own environment through a .pth file, so nothing is downloaded but the build backend."""
     dist = tmp_path / "dist"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(dist), str(ROOT)],
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(dist), str(ROOT)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     (wheel,) = dist.glob("bibkit-*.whl")
     env_dir = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(env_dir)], check=True, capture_output=True, timeout=300)
     python = env_dir / "bin" / "python"
-    subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)],
-                   check=True, capture_output=True, timeout=300)
-    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                          check=True, capture_output=True, text=True).stdout.strip()
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     deps = [p for p in sys.path if p.endswith("site-packages")]
     Path(site, "_test_deps.pth").write_text("\n".join(deps) + "\n", "utf-8")
     work = tmp_path / "work"
     (work / "lists").mkdir(parents=True)
     (work / "lists" / "l.md").write_text(
         "# L\n## Papers\n- **Attention Is All You Need**. *Ashish Vaswani*. (NIPS 2017) "
-        "[[paper]](https://arxiv.org/abs/1706.03762)\n", "utf-8")
+        "[[paper]](https://arxiv.org/abs/1706.03762)\n",
+        "utf-8",
+    )
     bibkit = env_dir / "bin" / "bibkit"
-    located = subprocess.run([str(python), "-c", "import bibkit; print(bibkit.__file__)"],
-                             capture_output=True, text=True, cwd=work).stdout
+    located = subprocess.run(
+        [str(python), "-c", "import bibkit; print(bibkit.__file__)"], capture_output=True, text=True, cwd=work
+    ).stdout
     assert located.startswith(str(env_dir)), "the wheel's bibkit, not the checkout's"
     built = subprocess.run([str(bibkit), "build", "--no-resolve"], capture_output=True, text=True, cwd=work)
     assert built.returncode == 0, built.stderr
@@ -347,8 +373,9 @@ def test_a_test_session_removes_its_index_cache(tmp_path: Path) -> None:
         "        print('CACHE=' + os.environ.get('BIBKIT_CACHE_DIR', ''))\n"
         "sys.exit(pytest.main(['-q', '-p', 'no:cacheprovider', 'tests/test_resolve.py'], plugins=[Show()]))\n"
     )
-    proc = subprocess.run([sys.executable, "-c", session], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-c", session], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+    )
     assert proc.returncode == 0, proc.stdout[-2000:]
     (cache,) = re.findall(r"CACHE=(\S+)", proc.stdout)
     assert cache.startswith(str(tmp_path / "bibkit-test-cache-")), "the session used a cache of its own"

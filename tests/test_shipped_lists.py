@@ -51,16 +51,22 @@ def test_no_identifier_is_shared_by_two_entries(shipped) -> None:
     for name in ("eprint", "url", "doi"):
         values = Counter(e.fields_dict[name].value.lower() for e in library.entries if name in e.fields_dict)
         assert [v for v, n in values.items() if n > 1] == [], name
-    forums = Counter(m for e in library.entries for m in set(OPENREVIEW.findall(e.fields_dict["url"].value))
-                     if "url" in e.fields_dict)
+    forums = Counter(
+        m
+        for e in library.entries
+        for m in set(OPENREVIEW.findall(e.fields_dict["url"].value))
+        if "url" in e.fields_dict
+    )
     assert [f for f, n in forums.items() if n > 1] == []
 
 
 def test_per_list_files_hold_that_lists_items_with_the_same_keys(shipped) -> None:
     project, result = shipped
     combined = {e.key for e in bibtexparser.parse_string(_combined(shipped)).entries}
-    per_list = [bibtexparser.parse_string((project / "bib" / n).read_text("utf-8")).entries
-                for n in ("atpapers.bib", "nlp-notes-zh.bib")]
+    per_list = [
+        bibtexparser.parse_string((project / "bib" / n).read_text("utf-8")).entries
+        for n in ("atpapers.bib", "nlp-notes-zh.bib")
+    ]
     assert all(e.key in combined for entries in per_list for e in entries)
     assert {e.key for entries in per_list for e in entries} == combined
 

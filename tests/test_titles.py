@@ -50,7 +50,9 @@ def test_protection_keeps_the_text(title: str) -> None:
     assert to_text(protect_title(title)) == title
 
 
-@given(st.lists(st.sampled_from(["BERT", "Attention", "is", "GPT-2", "Chinese", "x_y", "A&B", "中文", "mT5"]), max_size=8))
+@given(
+    st.lists(st.sampled_from(["BERT", "Attention", "is", "GPT-2", "Chinese", "x_y", "A&B", "中文", "mT5"]), max_size=8)
+)
 def test_protection_is_idempotent(words: list[str]) -> None:
     title = " ".join(words)
     once = protect_title(title)

@@ -69,7 +69,18 @@ def test_every_table_entry_renders_without_placeholders() -> None:
 
 def test_ordinals() -> None:
     assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 57, 111)] == [
-        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "57th", "111th"]
+        "1st",
+        "2nd",
+        "3rd",
+        "4th",
+        "11th",
+        "12th",
+        "13th",
+        "21st",
+        "22nd",
+        "57th",
+        "111th",
+    ]
 
 
 def test_acl_anthology_ids_name_venue_and_year() -> None:

@@ -36,8 +36,11 @@ def run(args: list[str], cwd: Path, env: dict[str, str] | None = None):
 
 def test_offline_dry_run_of_any_bib_file(tmp_path: Path) -> None:
     bib = tmp_path / "thesis.bib"
-    bib.write_text("@inproceedings{devlin2019bert, title = {{BERT}: Pre-training}, author = {Devlin, Jacob and "
-                   "Chang, Ming-Wei}, booktitle = {NAACL}, year = {2019}, keywords = {Models/Encoders}}\n", "utf-8")
+    bib.write_text(
+        "@inproceedings{devlin2019bert, title = {{BERT}: Pre-training}, author = {Devlin, Jacob and "
+        "Chang, Ming-Wei}, booktitle = {NAACL}, year = {2019}, keywords = {Models/Encoders}}\n",
+        "utf-8",
+    )
     result = run(["sync", "--dry-run", "--json", str(bib)], tmp_path, env={"ZOTERO_API_KEY": ""})
     assert result.exit_code == 0
     plan = json.loads(result.stdout)
@@ -104,16 +107,20 @@ def test_an_unreachable_endpoint_fails_at_once(tmp_path: Path) -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     start = time.monotonic()
-    result = run(["sync", str(_bib(tmp_path)), "--group", "4242", "--endpoint", f"http://127.0.0.1:{port}"],
-                 tmp_path, env={"ZOTERO_API_KEY": KEY})
+    result = run(
+        ["sync", str(_bib(tmp_path)), "--group", "4242", "--endpoint", f"http://127.0.0.1:{port}"],
+        tmp_path,
+        env={"ZOTERO_API_KEY": KEY},
+    )
     assert result.exit_code == 1 and time.monotonic() - start < 5
     assert f"cannot connect to http://127.0.0.1:{port}: connection refused" in result.stderr
 
 
 @pytest.mark.parametrize("endpoint", ["not a url", "ftp://example.org", "http://"])
 def test_a_malformed_endpoint_is_refused_before_any_request(tmp_path: Path, endpoint: str) -> None:
-    result = run(["sync", str(_bib(tmp_path)), "--group", "4242", "--endpoint", endpoint], tmp_path,
-                 env={"ZOTERO_API_KEY": KEY})
+    result = run(
+        ["sync", str(_bib(tmp_path)), "--group", "4242", "--endpoint", endpoint], tmp_path, env={"ZOTERO_API_KEY": KEY}
+    )
     assert result.exit_code == 1 and "is not a URL" in result.stderr
 
 
@@ -123,8 +130,11 @@ def test_server_errors_are_retried_visibly_within_the_budget(tmp_path: Path, ser
     server, url = served
     server.faults.script = ["500"] * 100
     start = time.monotonic()
-    result = run(["sync", str(_bib(tmp_path)), "--group", "4242", "--endpoint", url, "--retry-budget", "2",
-                  "--verbose"], tmp_path, env={"ZOTERO_API_KEY": KEY})
+    result = run(
+        ["sync", str(_bib(tmp_path)), "--group", "4242", "--endpoint", url, "--retry-budget", "2", "--verbose"],
+        tmp_path,
+        env={"ZOTERO_API_KEY": KEY},
+    )
     elapsed = time.monotonic() - start
     assert result.exit_code == 1 and elapsed < 6
     assert "HTTP 500 from the server; retrying in" in result.stderr and "(attempt 2)" in result.stderr

@@ -15,8 +15,11 @@ KEY = "k-123"
 @pytest.fixture()
 def api():
     server = ZoteroServer(1, KEY)
-    client = httpx.Client(transport=httpx.WSGITransport(app=server), base_url="http://z/groups/1",
-                          headers={"Zotero-API-Key": KEY, "Zotero-API-Version": "3"})
+    client = httpx.Client(
+        transport=httpx.WSGITransport(app=server),
+        base_url="http://z/groups/1",
+        headers={"Zotero-API-Key": KEY, "Zotero-API-Version": "3"},
+    )
     return server, client
 
 
@@ -31,8 +34,11 @@ def item(key: str, **fields) -> dict:
 def test_auth(api) -> None:
     server, client = api
     assert client.get("/items", headers={"Zotero-API-Key": "nope"}).status_code == 403
-    bearer = httpx.Client(transport=httpx.WSGITransport(app=server), base_url="http://z/groups/1",
-                          headers={"Authorization": f"Bearer {KEY}"})
+    bearer = httpx.Client(
+        transport=httpx.WSGITransport(app=server),
+        base_url="http://z/groups/1",
+        headers={"Authorization": f"Bearer {KEY}"},
+    )
     assert bearer.get("/items").status_code == 200
     server.write_access = False
     assert post(client, "items", [item("AAAAAAAA", version=0)]).text == "Write access denied"
@@ -40,8 +46,12 @@ def test_auth(api) -> None:
 
 def test_versions_and_preconditions(api) -> None:
     server, client = api
-    r = post(client, "items", [item("AAAAAAAA", version=0), item("BBBBBBBB", version=0)],
-             **{"If-Unmodified-Since-Version": "0"})
+    r = post(
+        client,
+        "items",
+        [item("AAAAAAAA", version=0), item("BBBBBBBB", version=0)],
+        **{"If-Unmodified-Since-Version": "0"},
+    )
     report = r.json()
     assert r.headers["Last-Modified-Version"] == "2"  # each object its own version
     assert report["successful"]["0"]["version"] == 1 and report["successful"]["1"]["version"] == 2
@@ -60,8 +70,11 @@ def test_limits_and_validation(api) -> None:
     server, client = api
     keys = [f"AAAAAA{a}{b}" for a in "23456789" for b in "23456789"][:51]
     assert post(client, "items", [item(k, version=0) for k in keys]).status_code == 413
-    bad = post(client, "items", [{"key": "DDDDDDDD", "version": 0, "itemType": "conferencePaper", "title": "x",
-                                  "publicationTitle": "NeurIPS"}]).json()
+    bad = post(
+        client,
+        "items",
+        [{"key": "DDDDDDDD", "version": 0, "itemType": "conferencePaper", "title": "x", "publicationTitle": "NeurIPS"}],
+    ).json()
     assert bad["failed"]["0"]["code"] == 400 and "publicationTitle" in bad["failed"]["0"]["message"]
     assert post(client, "items", [item("badkey!!", version=0)]).json()["failed"]["0"]["code"] == 400
     token = {"Zotero-Write-Token": "abcdefgh"}

@@ -26,27 +26,63 @@ def gateway_for(server: ZoteroServer) -> HttpGateway:
     return gw
 
 
-def rec(key: str, title: str, line: int, *, path: tuple[str, ...] = ("A",), list_name: str = "L",
-        kind: Kind = Kind.PAPER, venue: Venue | None = None, notes: tuple[str, ...] = (), **ids: str) -> Record:
-    return Record(kind=kind, title=title, sources=(Source("l.md", line, list_name),), categories=(path,),
-                  authors=(Person(last="Vaswani", first="Ashish"), Person(last="Google", literal=True)),
-                  year=2017, venue=venue, ids=Identifiers(**ids), key=key, notes=notes,
-                  url=f"https://arxiv.org/abs/{ids['arxiv']}" if "arxiv" in ids else "")
+def rec(
+    key: str,
+    title: str,
+    line: int,
+    *,
+    path: tuple[str, ...] = ("A",),
+    list_name: str = "L",
+    kind: Kind = Kind.PAPER,
+    venue: Venue | None = None,
+    notes: tuple[str, ...] = (),
+    **ids: str,
+) -> Record:
+    return Record(
+        kind=kind,
+        title=title,
+        sources=(Source("l.md", line, list_name),),
+        categories=(path,),
+        authors=(Person(last="Vaswani", first="Ashish"), Person(last="Google", literal=True)),
+        year=2017,
+        venue=venue,
+        ids=Identifiers(**ids),
+        key=key,
+        notes=notes,
+        url=f"https://arxiv.org/abs/{ids['arxiv']}" if "arxiv" in ids else "",
+    )
 
 
-NEURIPS = Venue("NeurIPS", "Advances in Neural Information Processing Systems 30", VenueKind.CONFERENCE, 2017,
-                publisher="Curran Associates, Inc.")
+NEURIPS = Venue(
+    "NeurIPS",
+    "Advances in Neural Information Processing Systems 30",
+    VenueKind.CONFERENCE,
+    2017,
+    publisher="Curran Associates, Inc.",
+)
 
 
 def sample(n: int = 5) -> list[Record]:
-    out = [rec("vaswani2017attention", "Attention is All you Need", 1, venue=NEURIPS, arxiv="1706.03762",
-               path=("Transformer", "Papers"), notes=("Read this first.",))]
-    out += [rec(f"paper{i}", f"Paper number {i}", 10 + i, arxiv=f"2001.{i:05d}", path=("A", f"S{i % 2}"))
-            for i in range(n - 1)]
+    out = [
+        rec(
+            "vaswani2017attention",
+            "Attention is All you Need",
+            1,
+            venue=NEURIPS,
+            arxiv="1706.03762",
+            path=("Transformer", "Papers"),
+            notes=("Read this first.",),
+        )
+    ]
+    out += [
+        rec(f"paper{i}", f"Paper number {i}", 10 + i, arxiv=f"2001.{i:05d}", path=("A", f"S{i % 2}"))
+        for i in range(n - 1)
+    ]
     return out
 
 
 # --- mapping -------------------------------------------------------------------------------------
+
 
 def test_conference_paper_mapping() -> None:
     mapped = to_item(sample()[0])
@@ -56,8 +92,10 @@ def test_conference_paper_mapping() -> None:
     assert "publicationTitle" not in item
     assert item["citationKey"] == "vaswani2017attention"
     assert item["extra"] == "Citation Key: vaswani2017attention\narXiv: 1706.03762"
-    assert item["creators"] == [{"creatorType": "author", "firstName": "Ashish", "lastName": "Vaswani"},
-                                {"creatorType": "author", "name": "Google"}]
+    assert item["creators"] == [
+        {"creatorType": "author", "firstName": "Ashish", "lastName": "Vaswani"},
+        {"creatorType": "author", "name": "Google"},
+    ]
     assert item["key"] == item_key("vaswani2017attention") and len(item["key"]) == 8
     assert {"tag": MARKER_TAG, "type": 1} in item["tags"] and {"tag": "Transformer/Papers", "type": 1} in item["tags"]
     assert item["collections"] == [collection_key(("L", "Transformer", "Papers"))]
@@ -69,8 +107,9 @@ def test_preprint_repository_and_post_mapping() -> None:
     preprint = to_item(sample()[1]).item
     assert preprint["itemType"] == "preprint" and preprint["repository"] == "arXiv"
     assert preprint["archiveID"] == "arXiv:2001.00000" and "arXiv:" not in preprint["extra"].split("\n", 1)[0][15:]
-    repo = to_item(replace(sample()[1], kind=Kind.REPOSITORY, site="github.com", url="https://github.com/a/b",
-                           ids=Identifiers())).item
+    repo = to_item(
+        replace(sample()[1], kind=Kind.REPOSITORY, site="github.com", url="https://github.com/a/b", ids=Identifiers())
+    ).item
     assert repo["itemType"] == "computerProgram" and repo["company"] == "GitHub"
     assert {c["creatorType"] for c in repo["creators"]} == {"programmer"}
     post = to_item(replace(sample()[1], kind=Kind.ARTICLE, site="Zhihu", ids=Identifiers(), title="中文标题")).item
@@ -86,6 +125,7 @@ def test_every_mapped_field_is_valid_for_its_type(shipped) -> None:
 
 
 # --- sync ---------------------------------------------------------------------------------------
+
 
 def test_first_sync_creates_everything_once(tmp_path: Path) -> None:
     server = ZoteroServer(GROUP, KEY)
@@ -152,8 +192,9 @@ def test_items_bibkit_did_not_create_are_never_touched_and_prune_only_trashes_it
     state_path = tmp_path / "state.json"
     records = sample()
     sync(records, gateway_for(server), SyncState(GROUP), state_path=state_path)
-    report = sync(records[:3], gateway_for(server), SyncState.load(state_path, GROUP), state_path=state_path,
-                  prune=True)
+    report = sync(
+        records[:3], gateway_for(server), SyncState.load(state_path, GROUP), state_path=state_path, prune=True
+    )
     assert sorted(report.trashed) == ["paper2", "paper3"]
     assert server.items[item_key("paper2")]["deleted"] == 1 and item_key("paper2") in server.items  # trash only
     assert server.items["ABCDEFGH"] == other

@@ -28,21 +28,47 @@ from wsgiref.simple_server import WSGIRequestHandler, make_server
 import httpx
 
 KEY_RE = re.compile(r"^[23456789ABCDEFGHIJKLMNPQRSTUVWXYZ]{8}$")  # "exactly 8 characters from ..."
-COMMON = {"title", "creators", "date", "url", "shortTitle", "language", "extra", "citationKey", "abstractNote",
-          "accessDate", "rights", "archive", "archiveLocation", "libraryCatalog", "callNumber"}
+COMMON = {
+    "title",
+    "creators",
+    "date",
+    "url",
+    "shortTitle",
+    "language",
+    "extra",
+    "citationKey",
+    "abstractNote",
+    "accessDate",
+    "rights",
+    "archive",
+    "archiveLocation",
+    "libraryCatalog",
+    "callNumber",
+}
 # Fields per type: a conferencePaper takes proceedingsTitle, not publicationTitle (the API rejects it).
 FIELDS = {
-    "conferencePaper": COMMON | {"proceedingsTitle", "conferenceName", "publisher", "place", "pages", "DOI",
-                                 "volume", "series", "ISBN"},
-    "journalArticle": COMMON | {"publicationTitle", "volume", "issue", "pages", "DOI", "journalAbbreviation",
-                                "ISSN", "series", "seriesTitle", "seriesText"},
+    "conferencePaper": COMMON
+    | {"proceedingsTitle", "conferenceName", "publisher", "place", "pages", "DOI", "volume", "series", "ISBN"},
+    "journalArticle": COMMON
+    | {
+        "publicationTitle",
+        "volume",
+        "issue",
+        "pages",
+        "DOI",
+        "journalAbbreviation",
+        "ISSN",
+        "series",
+        "seriesTitle",
+        "seriesText",
+    },
     "preprint": COMMON | {"repository", "archiveID", "DOI", "place", "genre", "series", "seriesNumber"},
     "blogPost": COMMON | {"blogTitle", "websiteType"},
     "webpage": COMMON | {"websiteTitle", "websiteType"},
-    "computerProgram": COMMON | {"company", "place", "versionNumber", "programmingLanguage", "system",
-                                 "seriesTitle", "ISBN"},
-    "book": COMMON | {"publisher", "place", "edition", "volume", "numPages", "ISBN", "series", "seriesNumber",
-                      "numberOfVolumes"},
+    "computerProgram": COMMON
+    | {"company", "place", "versionNumber", "programmingLanguage", "system", "seriesTitle", "ISBN"},
+    "book": COMMON
+    | {"publisher", "place", "edition", "volume", "numPages", "ISBN", "series", "seriesNumber", "numberOfVolumes"},
     "bookSection": COMMON | {"bookTitle", "publisher", "place", "pages", "ISBN", "edition", "volume", "series"},
     "report": COMMON | {"institution", "reportNumber", "reportType", "place", "pages", "seriesTitle", "publisher"},
     "thesis": COMMON | {"university", "thesisType", "place", "numPages"},
@@ -113,7 +139,9 @@ class ZoteroServer:
             self.items[key]["version"] = self.version
 
     def live_items(self, item_type: str | None = None) -> list[dict]:
-        return [i for i in self.items.values() if not i.get("deleted") and (item_type is None or i["itemType"] == item_type)]
+        return [
+            i for i in self.items.values() if not i.get("deleted") and (item_type is None or i["itemType"] == item_type)
+        ]
 
     def concurrent_edit(self) -> None:
         """A colleague adds a tag to some item, or creates an unrelated one, bumping the version."""
@@ -122,13 +150,23 @@ class ZoteroServer:
         if regular and rng.random() < 0.7:
             key = rng.choice(sorted(regular))
             self.version += 1
-            self.items[key]["tags"] = self.items[key].get("tags", []) + [{"tag": f"colleague-{self.version}", "type": 0}]
+            self.items[key]["tags"] = self.items[key].get("tags", []) + [
+                {"tag": f"colleague-{self.version}", "type": 0}
+            ]
             self.items[key]["version"] = self.version
         else:
             self.version += 1
             key = "".join(rng.choice("23456789ABCDEFGHIJKLMNPQRSTUVWXYZ") for _ in range(8))
-            self.items[key] = {"key": key, "version": self.version, "itemType": "webpage", "title": "colleague page",
-                               "tags": [], "collections": [], "relations": {}, "creators": []}
+            self.items[key] = {
+                "key": key,
+                "version": self.version,
+                "itemType": "webpage",
+                "title": "colleague page",
+                "tags": [],
+                "collections": [],
+                "relations": {},
+                "creators": [],
+            }
 
     # -- WSGI ---------------------------------------------------------------------------------
 
@@ -151,7 +189,11 @@ class ZoteroServer:
         if fault == "500":  # a server error with no Retry-After
             return "500 Internal Server Error", headers, b"Internal server error"
         if fault == "503":  # "500/503 can happen at any time, 503 possibly with Retry-After"
-            return "503 Service Unavailable", {**headers, "Retry-After": self.faults.retry_after}, b"Service unavailable"
+            return (
+                "503 Service Unavailable",
+                {**headers, "Retry-After": self.faults.retry_after},
+                b"Service unavailable",
+            )
         extra_headers = {"Backoff": self.faults.retry_after} if fault == "backoff" else {}
         self.pending_drop = fault == "drop" and method == "POST"
 
@@ -164,7 +206,7 @@ class ZoteroServer:
         prefix = f"/groups/{self.group_id}"
         if not path.startswith(prefix):
             return "404 Not Found", headers, b"Not found"
-        rest = path[len(prefix):]
+        rest = path[len(prefix) :]
         if method == "GET":
             status, out_headers, body = self.read(rest, query, environ)
         elif method == "POST":
@@ -206,13 +248,15 @@ class ZoteroServer:
             return "200 OK", lmv, json.dumps({o["key"]: o["version"] for o in objects}).encode()
         limit = min(int(query.get("limit", ["25"])[0]), 100)  # default 25, max 100
         start = int(query.get("start", ["0"])[0])
-        page = objects[start:start + limit]
+        page = objects[start : start + limit]
         headers = {**lmv, "Total-Results": str(len(objects))}
         if start + limit < len(objects):
             qs = "&".join(f"{k}={v[0]}" for k, v in query.items() if k != "start")
             headers["Link"] = f'<{environ.get("PATH_INFO")}?{qs}&start={start + limit}>; rel="next"'
-        body = [{"key": o["key"], "version": o["version"], "library": {"type": "group", "id": self.group_id},
-                 "data": o} for o in page]
+        body = [
+            {"key": o["key"], "version": o["version"], "library": {"type": "group", "id": self.group_id}, "data": o}
+            for o in page
+        ]
         return "200 OK", headers, json.dumps(body).encode()
 
     # -- writes -------------------------------------------------------------------------------
@@ -250,8 +294,11 @@ class ZoteroServer:
             elif code == 204:
                 report["unchanged"][i] = result["key"]
             else:
-                report["failed"][i] = {"key": obj.get("key", "") if isinstance(obj, dict) else "",
-                                       "code": code, "message": message}
+                report["failed"][i] = {
+                    "key": obj.get("key", "") if isinstance(obj, dict) else "",
+                    "code": code,
+                    "message": message,
+                }
         if token is not None and not report["failed"]:
             self.write_tokens.add(token)  # remembered only after success
         return "200 OK", {"Last-Modified-Version": str(self.version)}, json.dumps(report).encode()
@@ -281,7 +328,8 @@ class ZoteroServer:
         if problem:
             return 400, problem, {}
         if existing is not None and {k: v for k, v in merged.items() if k != "version"} == {
-                k: v for k, v in existing.items() if k != "version"}:
+            k: v for k, v in existing.items() if k != "version"
+        }:
             return 204, "", existing
         if key is None:
             key = "".join(random.choice("23456789ABCDEFGHIJKLMNPQRSTUVWXYZ") for _ in range(8))

@@ -39,9 +39,27 @@ class DedupeResult:
 
 
 # Where and how a version was published: taken only from an entry of the lead's own type.
-VENUE_FIELDS = frozenset({"journal", "journaltitle", "booktitle", "howpublished", "publisher", "organization",
-                          "school", "institution", "type", "series", "volume", "number", "pages", "address",
-                          "note", "eventtitle", "venue"})
+VENUE_FIELDS = frozenset(
+    {
+        "journal",
+        "journaltitle",
+        "booktitle",
+        "howpublished",
+        "publisher",
+        "organization",
+        "school",
+        "institution",
+        "type",
+        "series",
+        "volume",
+        "number",
+        "pages",
+        "address",
+        "note",
+        "eventtitle",
+        "venue",
+    }
+)
 
 
 def _lead(items: list[BibItem]) -> BibItem:
@@ -84,8 +102,7 @@ def merge_entries(items: list[BibItem]) -> Entry:
 
 
 def _write_entry(entry: Entry) -> str:
-    return bibtexparser.write_string(Library([entry]), bibtex_format=bibtex_format(),
-                                     unparse_stack=[]).strip() + "\n"
+    return bibtexparser.write_string(Library([entry]), bibtex_format=bibtex_format(), unparse_stack=[]).strip() + "\n"
 
 
 def dedupe_text(text: str, file: str) -> DedupeResult:
@@ -99,8 +116,14 @@ def dedupe_text(text: str, file: str) -> DedupeResult:
         items = [bib.items[i] for i in group.members]
         entry = merge_entries(items)
         merged[g] = entry
-        groups.append(DedupeGroup(entry.key, tuple(it.key for it in items if it.key != entry.key),
-                                  group.reason, tuple(it.line for it in items)))
+        groups.append(
+            DedupeGroup(
+                entry.key,
+                tuple(it.key for it in items if it.key != entry.key),
+                group.reason,
+                tuple(it.line for it in items),
+            )
+        )
     out: list[str] = []
     skip_space = False  # the blank lines after a merged-away entry go with it
     for block in bib.blocks:
@@ -113,7 +136,7 @@ def dedupe_text(text: str, file: str) -> DedupeResult:
         g = group_of[index]
         first = findings.groups[g].members[0] == index
         if first:  # the group is written where it first appears, with that block's line ending
-            ending = block.text[len(block.text.rstrip("\n")):]
+            ending = block.text[len(block.text.rstrip("\n")) :]
             out.append(_write_entry(merged[g]).rstrip("\n") + ending)
         skip_space = not first
     new_text = "".join(out)

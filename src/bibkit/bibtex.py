@@ -33,15 +33,46 @@ from .normalize.titles import protect_title
 from .sources.bibscan import scan
 
 FIELD_ORDER = (
-    "author", "title", "shorttitle", "booktitle", "journal", "institution", "school", "volume", "number",
-    "pages", "year", "month", "publisher", "address", "howpublished", "type", "eprint", "archiveprefix",
-    "primaryclass", "doi", "url", "note", "ids", "keywords", "abstract", "code", "links", "annote",
+    "author",
+    "title",
+    "shorttitle",
+    "booktitle",
+    "journal",
+    "institution",
+    "school",
+    "volume",
+    "number",
+    "pages",
+    "year",
+    "month",
+    "publisher",
+    "address",
+    "howpublished",
+    "type",
+    "eprint",
+    "archiveprefix",
+    "primaryclass",
+    "doi",
+    "url",
+    "note",
+    "ids",
+    "keywords",
+    "abstract",
+    "code",
+    "links",
+    "annote",
 )
 # Values written as-is: links and identifiers are not LaTeX text.
 VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "code", "links", "month", "ids"})
 # Record attributes written as they are, when set: (attribute, BibTeX field).
-PLAIN_FIELDS = (("pages", "pages"), ("volume", "volume"), ("issue", "number"), ("publisher", "publisher"),
-                ("place", "address"), ("abstract", "abstract"))
+PLAIN_FIELDS = (
+    ("pages", "pages"),
+    ("volume", "volume"),
+    ("issue", "number"),
+    ("publisher", "publisher"),
+    ("place", "address"),
+    ("abstract", "abstract"),
+)
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
@@ -166,8 +197,9 @@ def entry_type_and_fields(record: Record, options: WriteOptions = WriteOptions()
 
 
 def _site_name(host: str) -> str:
-    return {"github.com": "GitHub", "gitlab.com": "GitLab", "gitee.com": "Gitee",
-            "bitbucket.org": "Bitbucket"}.get(host, host)
+    return {"github.com": "GitHub", "gitlab.com": "GitLab", "gitee.com": "Gitee", "bitbucket.org": "Bitbucket"}.get(
+        host, host
+    )
 
 
 def render_fields(record: Record, options: WriteOptions = WriteOptions()) -> tuple[str, list[tuple[str, str]]]:
@@ -238,12 +270,15 @@ def previous_keys(paths: list[Path]) -> tuple[dict[str, str], list[Problem]]:
             continue
         for block in blocks:
             if block.kind == "failed":
-                problems.append(Problem(Source(str(path), block.line), "previous-output",
-                                        f"unparsable block in previous output ({block.error}); its key is not kept"))
+                problems.append(
+                    Problem(
+                        Source(str(path), block.line),
+                        "previous-output",
+                        f"unparsable block in previous output ({block.error}); its key is not kept",
+                    )
+                )
             elif block.kind == "entry":
                 title = to_text(block.fields.get("title", ""))
                 for token in tokens_from_fields(block.fields, title):
                     mapping.setdefault(token, block.key)
     return mapping, problems
-
-

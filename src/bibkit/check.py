@@ -42,10 +42,28 @@ REQUIRED = {
 BAD_KEY_CHARS = re.compile(r"[\s,{}()\"#%'=\\~]")
 DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 MARKDOWN = re.compile(r"\*\*|__|\]\(|`|^\s*[-*+]\s|^#+\s")
-HTTPS_HOSTS = ("arxiv.org", "aclweb.org", "aclanthology.org", "github.com", "openreview.net", "doi.org",
-               "proceedings.mlr.press", "papers.nips.cc", "proceedings.neurips.cc", "dl.acm.org", "medium.com",
-               "zhihu.com", "mp.weixin.qq.com", "openaccess.thecvf.com", "ojs.aaai.org", "ijcai.org",
-               "semanticscholar.org", "huggingface.co", "jalammar.github.io", "kexue.fm")
+HTTPS_HOSTS = (
+    "arxiv.org",
+    "aclweb.org",
+    "aclanthology.org",
+    "github.com",
+    "openreview.net",
+    "doi.org",
+    "proceedings.mlr.press",
+    "papers.nips.cc",
+    "proceedings.neurips.cc",
+    "dl.acm.org",
+    "medium.com",
+    "zhihu.com",
+    "mp.weixin.qq.com",
+    "openaccess.thecvf.com",
+    "ojs.aaai.org",
+    "ijcai.org",
+    "semanticscholar.org",
+    "huggingface.co",
+    "jalammar.github.io",
+    "kexue.fm",
+)
 
 
 @dataclass(frozen=True)
@@ -85,8 +103,24 @@ def _unprotected(title: str) -> list[str]:
 
 
 # Fields styles print: a bare & % # _ in them stops pdflatex ("Misplaced alignment tab character").
-PRINTED_FIELDS = ("title", "booktitle", "journal", "author", "editor", "publisher", "note", "series", "school",
-                  "institution", "address", "organization", "type", "shorttitle", "edition", "chapter")
+PRINTED_FIELDS = (
+    "title",
+    "booktitle",
+    "journal",
+    "author",
+    "editor",
+    "publisher",
+    "note",
+    "series",
+    "school",
+    "institution",
+    "address",
+    "organization",
+    "type",
+    "shorttitle",
+    "edition",
+    "chapter",
+)
 _MATH = re.compile(r"(?<!\\)\$(?:[^$\\]|\\.)*\$")
 _SPECIAL = re.compile(r"(?<!\\)[&%#_]")
 
@@ -109,8 +143,13 @@ def check_text(text: str, file: str, *, ascii_only: bool = False) -> list[Findin
         if block.kind == "failed":
             key_match = re.match(r"\s*@\s*\w+\s*[{(]\s*([^,\s]*)", block.text)
             kind = "unbalanced-braces" if "brace" in block.error or "close" in block.error else "unparsable"
-            add(block.line, key_match.group(1) if key_match else "", "error", kind,
-                f"cannot parse this entry: {block.error}")
+            add(
+                block.line,
+                key_match.group(1) if key_match else "",
+                "error",
+                kind,
+                f"cannot parse this entry: {block.error}",
+            )
     seen: dict[str, int] = {}
     this_year = date.today().year
     for block in entries:
@@ -141,15 +180,25 @@ def check_text(text: str, file: str, *, ascii_only: bool = False) -> list[Findin
         for name in PRINTED_FIELDS:
             bad = _unescaped_special(f.get(name, ""))
             if bad:
-                add(_line(block, name), key, "error", "latex-special",
-                    f"{name} has an unescaped {bad!r}: LaTeX stops there (write \\{bad})")
+                add(
+                    _line(block, name),
+                    key,
+                    "error",
+                    "latex-special",
+                    f"{name} has an unescaped {bad!r}: LaTeX stops there (write \\{bad})",
+                )
         title = f.get("title", "")
         if MARKDOWN.search(title):
             add(_line(block, "title"), key, "error", "markdown-in-title", "the title holds Markdown markup")
         unprotected = _unprotected(title)
         if unprotected:
-            add(_line(block, "title"), key, "warning", "unprotected-capitals",
-                f"{', '.join(unprotected[:3])} would be lower-cased by BibTeX styles: brace them ({{{unprotected[0]}}})")
+            add(
+                _line(block, "title"),
+                key,
+                "warning",
+                "unprotected-capitals",
+                f"{', '.join(unprotected[:3])} would be lower-cased by BibTeX styles: brace them ({{{unprotected[0]}}})",
+            )
         url = ids.unescape_url(f.get("url", ""))
         host = ids.host_of(url) if url else ""
         if url.startswith("http://") and any(host == h or host.endswith("." + h) for h in HTTPS_HOSTS):
@@ -164,8 +213,13 @@ def check_text(text: str, file: str, *, ascii_only: bool = False) -> list[Findin
         first = entries[group.members[0]]
         for index in group.members[1:]:
             dup = entries[index]
-            add(dup.line, dup.key, "error", "duplicate-entry",
-                f"the same work as {first.key} (line {first.line}), by {group.reason}")
+            add(
+                dup.line,
+                dup.key,
+                "error",
+                "duplicate-entry",
+                f"the same work as {first.key} (line {first.line}), by {group.reason}",
+            )
     return sorted(findings, key=lambda x: (x.file, x.line, x.severity, x.kind))
 
 

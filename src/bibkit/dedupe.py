@@ -182,8 +182,15 @@ def find_duplicates(
                 owner[token] = i
                 continue
             j = owner[token]
-            if (record.kind == Kind.PAPER and titles[i] and titles[j] and fam(i) and fam(j)
-                    and not fam(i) & fam(j) and fuzz.ratio(titles[i], titles[j]) < 60):
+            if (
+                record.kind == Kind.PAPER
+                and titles[i]
+                and titles[j]
+                and fam(i)
+                and fam(j)
+                and not fam(i) & fam(j)
+                and fuzz.ratio(titles[i], titles[j]) < 60
+            ):
                 pair = (min(i, j), max(i, j))
                 suspects[pair] = Suspect(*pair, 0.0, f"same {token} but different title and authors")
                 continue
@@ -318,5 +325,3 @@ def deduplicate(records: list[Record]) -> tuple[list[Record], list[Merge], list[
             out.append(merged)
             merges.append(Merge(key=merged.key, reason=group.reason, sources=merged.sources))
     return out, merges, findings.suspects
-
-

@@ -79,10 +79,15 @@ def read_inputs(
             reading = read_list(spec.path, spec.name, shown)
         except OSError as exc:
             why = "not found" if isinstance(exc, FileNotFoundError) else (exc.strerror or str(exc)).lower()
-            problems.append(Problem(
-                Source(shown, 0, spec.name), "missing-list",
-                f"configured list {spec.name!r} cannot be read ({why}); no output was written, the "
-                "previous files are as they were", "error"))
+            problems.append(
+                Problem(
+                    Source(shown, 0, spec.name),
+                    "missing-list",
+                    f"configured list {spec.name!r} cannot be read ({why}); no output was written, the "
+                    "previous files are as they were",
+                    "error",
+                )
+            )
             per_list.append([])
             linked.append([])
             continue
@@ -108,8 +113,14 @@ def account(records: list[Record], linked: list[LinkedId]) -> list[Problem]:
         counts = {"links": len(record.links) + len(record.code), "notes": len(record.notes)}
         for what, n in counts.items():
             if n > ABSORBED_LIMIT:
-                problems.append(Problem(record.source, "absorbed", f"{record.key or record.title[:40]!r} holds {n} {what}; "
-                                        "check that its neighbours were read as items"))
+                problems.append(
+                    Problem(
+                        record.source,
+                        "absorbed",
+                        f"{record.key or record.title[:40]!r} holds {n} {what}; "
+                        "check that its neighbours were read as items",
+                    )
+                )
     return problems
 
 
@@ -201,7 +212,11 @@ def build(
     if options.ascii:
         for record, field_name in non_ascii_fields(keyed, options):
             problems.append(
-                Problem(record.source, "non-ascii-kept", f"{record.key}: {field_name} has characters with no LaTeX form; kept as UTF-8")
+                Problem(
+                    record.source,
+                    "non-ascii-kept",
+                    f"{record.key}: {field_name} has characters with no LaTeX form; kept as UTF-8",
+                )
             )
     problems.sort(key=lambda p: (p.source.file, p.source.line))  # stable: reader order within a line
     problems, accepted = accept_problems(problems, keyed, config.accept)
@@ -210,8 +225,17 @@ def build(
     missing = any(p.kind == "missing-list" for p in problems)
     blocked = frozenset(outputs) if missing else frozenset()
     return BuildResult(
-        keyed, outputs, problems, merges, stats, combined_path, blocked, accepted, suspects_of(normalized, suspects),
-        resolutions, _coverage_report(before, coverage(keyed)),
+        keyed,
+        outputs,
+        problems,
+        merges,
+        stats,
+        combined_path,
+        blocked,
+        accepted,
+        suspects_of(normalized, suspects),
+        resolutions,
+        _coverage_report(before, coverage(keyed)),
         resolver.name if resolver is not None else "",
     )
 
@@ -237,9 +261,7 @@ def list_stats(spec: ListSpec, shown: str, items_seen: int, records: list[Record
         entry_type, fields = entry_type_and_fields(record, options)
         stats.by_type[entry_type] += 1
         stats.by_kind[record.kind.value] += 1
-        has_venue = any(f in fields for f in ("booktitle", "journal", "institution")) or bool(
-            record.ids.arxiv
-        )
+        has_venue = any(f in fields for f in ("booktitle", "journal", "institution")) or bool(record.ids.arxiv)
         stats.with_authors += bool(record.authors)
         stats.with_year += bool(record.year)
         stats.with_venue += has_venue

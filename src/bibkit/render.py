@@ -75,8 +75,12 @@ def style_search_path(project: Path | None = None) -> list[Path]:
 
 
 def available_styles(project: Path | None = None) -> list[str]:
-    files = {p.stem.replace("_", "-") for d in style_search_path(project) for p in d.glob("*.py")
-             if not p.name.startswith("_")}
+    files = {
+        p.stem.replace("_", "-")
+        for d in style_search_path(project)
+        for p in d.glob("*.py")
+        if not p.name.startswith("_")
+    }
     plugins = {ep.name for ep in entry_points(group=PLUGIN_GROUP) if ep.dist is None or ep.dist.name == "bibkit"}
     return sorted(files | plugins)
 
@@ -256,13 +260,16 @@ def _html(sections, title: str) -> str:
             toc.append(f'<li class="l{level}"><a href="#{anchor}">{html.escape(text)}</a></li>')
             body.append(f'<h{min(level + 1, 6)} id="{anchor}">{html.escape(text)}</h{min(level + 1, 6)}>')
         body.append("<ul>" + "".join(f'<li class="entry">{line}</li>' for line in lines) + "</ul>")
-    style = ("body{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.5}"
-             "nav li.l2{margin-left:1.5em}nav li.l3{margin-left:3em}nav li.l4{margin-left:4.5em}")
+    style = (
+        "body{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.5}"
+        "nav li.l2{margin-left:1.5em}nav li.l3{margin-left:3em}nav li.l4{margin-left:4.5em}"
+    )
     return (
-        "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n"
+        '<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">\n'
         f"<title>{html.escape(title)}</title>\n<style>{style}</style>\n</head>\n<body>\n"
-        f"<h1>{html.escape(title)}</h1>\n<nav id=\"toc\"><ul>{''.join(toc)}</ul></nav>\n"
-        + "\n".join(body) + "\n</body>\n</html>\n"
+        f'<h1>{html.escape(title)}</h1>\n<nav id="toc"><ul>{"".join(toc)}</ul></nav>\n'
+        + "\n".join(body)
+        + "\n</body>\n</html>\n"
     )
 
 

@@ -49,9 +49,7 @@ def as_dict(result: BuildResult, written: dict[Path, str], root: Path) -> dict:
             "entries": len(result.records),
             "entries_by_type": dict(sorted(Counter(_types(result)).items())),
         },
-        "merges": [
-            {"key": m.key, "reason": m.reason, "sources": [str(s) for s in m.sources]} for m in result.merges
-        ],
+        "merges": [{"key": m.key, "reason": m.reason, "sources": [str(s) for s in m.sources]} for m in result.merges],
         "resolution": {
             "resolver": result.resolver or None,
             "resolved": len(result.resolutions),
@@ -63,7 +61,8 @@ def as_dict(result: BuildResult, written: dict[Path, str], root: Path) -> dict:
             ],
         },
         "suspected_duplicates": [
-            {"a": str(a), "b": str(b), "similarity": score, "why_not_merged": why} for a, b, score, why in result.suspects
+            {"a": str(a), "b": str(b), "similarity": score, "why_not_merged": why}
+            for a, b, score, why in result.suspects
         ],
         "merges_by_reason": dict(sorted(Counter(m.reason.split(":")[0] for m in result.merges).items())),
         "warnings_by_kind": dict(sorted(Counter(p.kind for p in result.problems).items())),
@@ -140,7 +139,9 @@ def as_text(
         lines.append(f"not written, an input is missing: {', '.join(kept)}")
     if dry_run:
         would = by_state.get("would write", [])
-        lines.append(f"dry run: nothing written; {len(would)} file(s) would change" + (f": {', '.join(would)}" if would else ""))
+        lines.append(
+            f"dry run: nothing written; {len(would)} file(s) would change" + (f": {', '.join(would)}" if would else "")
+        )
     else:
         changed = by_state.get("written", [])
         current = " (all up to date)" if set(by_state) == {"unchanged"} else ""

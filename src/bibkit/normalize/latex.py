@@ -71,9 +71,7 @@ _LIGATURES = ["nonascii-specials"]
 
 @lru_cache(maxsize=1)
 def _decoder() -> tuple[LatexNodes2Text, object]:
-    text_db = latex2text.get_default_latex_context_db().filter_context(
-        exclude_categories=_LIGATURES
-    )
+    text_db = latex2text.get_default_latex_context_db().filter_context(exclude_categories=_LIGATURES)
     text_db.add_context_category(
         "bibkit",
         macros=[
@@ -83,12 +81,8 @@ def _decoder() -> tuple[LatexNodes2Text, object]:
         ],
         prepend=True,
     )
-    walker_db = latexwalker.get_default_latex_context_db().filter_context(
-        exclude_categories=_LIGATURES
-    )
-    converter = LatexNodes2Text(
-        latex_context=text_db, math_mode="verbatim", strict_latex_spaces=True
-    )
+    walker_db = latexwalker.get_default_latex_context_db().filter_context(exclude_categories=_LIGATURES)
+    converter = LatexNodes2Text(latex_context=text_db, math_mode="verbatim", strict_latex_spaces=True)
     return converter, walker_db
 
 

@@ -16,9 +16,33 @@ from ..model import Person
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _ET_AL = re.compile(r",?\s*\b(?:et\.?\s*al\.?|and\s+others|etc\.?)\s*$", re.I)
 _ORG_WORDS = {
-    "ai", "lab", "labs", "team", "research", "group", "inc", "corp", "university", "institute",
-    "google", "microsoft", "facebook", "openai", "deepmind", "nvidia", "baidu", "alibaba",
-    "tencent", "huawei", "amazon", "ibm", "meta", "nlp", "blog", "club", "box",
+    "ai",
+    "lab",
+    "labs",
+    "team",
+    "research",
+    "group",
+    "inc",
+    "corp",
+    "university",
+    "institute",
+    "google",
+    "microsoft",
+    "facebook",
+    "openai",
+    "deepmind",
+    "nvidia",
+    "baidu",
+    "alibaba",
+    "tencent",
+    "huawei",
+    "amazon",
+    "ibm",
+    "meta",
+    "nlp",
+    "blog",
+    "club",
+    "box",
 }
 
 

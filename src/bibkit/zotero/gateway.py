@@ -82,8 +82,15 @@ class HttpGateway:
     on_retry: Callable[[str, float, float], None] | None = None  # (problem, wait, budget left after it)
     on_attempt: Callable[[str], None] | None = None  # each request, for --verbose
 
-    def _request(self, method: str, path: str, *, params: dict | None = None, headers: dict | None = None,
-                 body: list | None = None) -> httpx.Response:
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict | None = None,
+        headers: dict | None = None,
+        body: list | None = None,
+    ) -> httpx.Response:
         """One request, retried while the server is busy or a connection drops mid-way, within the
         retry budget. A server that cannot be reached at all (refused, unknown host, no such
         protocol) fails at once: waiting does not make it appear."""
@@ -98,7 +105,10 @@ class HttpGateway:
                 self.on_attempt(f"{method} {path} (attempt {attempt + 1})")
             try:
                 response = self.client.request(
-                    method, self.base + path, params=params, headers=headers,
+                    method,
+                    self.base + path,
+                    params=params,
+                    headers=headers,
                     content=json.dumps(body).encode() if body is not None else None,
                 )
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol) as exc:
@@ -118,8 +128,10 @@ class HttpGateway:
                 wait = self._delay(attempt, response.headers.get("Retry-After"))
             spent = self.clock() - started
             if spent + wait > self.budget:
-                raise ZoteroError(f"{method} {path}: gave up after {attempt + 1} attempt(s) in {spent:.0f} s "
-                                  f"({problem}); the retry budget is {self.budget:g} s (--retry-budget)")
+                raise ZoteroError(
+                    f"{method} {path}: gave up after {attempt + 1} attempt(s) in {spent:.0f} s "
+                    f"({problem}); the retry budget is {self.budget:g} s (--retry-budget)"
+                )
             if self.on_retry:
                 self.on_retry(problem, wait, self.budget - spent - wait)
             self.sleep(wait)
@@ -128,7 +140,7 @@ class HttpGateway:
     def _delay(self, attempt: int, retry_after: str | None) -> float:
         if retry_after is not None:
             return _seconds(retry_after)
-        return min(60.0, 2.0 ** attempt) * (0.5 + self.rng.random() / 2)  # exponential, with jitter
+        return min(60.0, 2.0**attempt) * (0.5 + self.rng.random() / 2)  # exponential, with jitter
 
     def _check(self, response: httpx.Response, what: str) -> None:
         if response.status_code == 403:
@@ -138,8 +150,7 @@ class HttpGateway:
 
     def changes_since(self, version: int) -> Changes | None:
         params = {"format": "versions", "since": str(version), "includeTrashed": "1"}
-        response = self._request("GET", "/items", params=params,
-                                 headers={"If-Modified-Since-Version": str(version)})
+        response = self._request("GET", "/items", params=params, headers={"If-Modified-Since-Version": str(version)})
         if response.status_code == 304:
             return None
         self._check(response, "reading item versions")
@@ -151,7 +162,7 @@ class HttpGateway:
     def _get(self, path: str, key_param: str, keys: list[str]) -> list[dict]:
         out: list[dict] = []
         for i in range(0, len(keys), MAX_KEYS_PER_READ):
-            chunk = keys[i:i + MAX_KEYS_PER_READ]
+            chunk = keys[i : i + MAX_KEYS_PER_READ]
             params = {key_param: ",".join(chunk), "includeTrashed": "1", "limit": "100", "format": "json"}
             response = self._request("GET", path, params=params)
             self._check(response, f"reading {path}")
@@ -166,9 +177,12 @@ class HttpGateway:
 
     def write(self, what: str, objects: list[dict], if_unmodified_since: int) -> WriteResult:
         assert len(objects) <= MAX_BATCH
-        response = self._request("POST", f"/{what}", body=objects,
-                                 headers={"If-Unmodified-Since-Version": str(if_unmodified_since),
-                                          "Content-Type": "application/json"})
+        response = self._request(
+            "POST",
+            f"/{what}",
+            body=objects,
+            headers={"If-Unmodified-Since-Version": str(if_unmodified_since), "Content-Type": "application/json"},
+        )
         version = int(response.headers.get("Last-Modified-Version", if_unmodified_since))
         if response.status_code == 412:
             raise PreconditionFailed(version)

@@ -20,13 +20,23 @@ KEY_ALPHABET = "23456789ABCDEFGHIJKLMNPQRSTUVWXYZ"
 MARKER_TAG = "bibkit"  # on every item bibkit creates; with the key scheme, how it knows its own
 
 # Fields each item type accepts (the subset bibkit writes), per Zotero's schema.
-COMMON = {"title", "creators", "date", "url", "shortTitle", "language", "extra", "citationKey",
-          "abstractNote", "accessDate", "rights"}
+COMMON = {
+    "title",
+    "creators",
+    "date",
+    "url",
+    "shortTitle",
+    "language",
+    "extra",
+    "citationKey",
+    "abstractNote",
+    "accessDate",
+    "rights",
+}
 TYPE_FIELDS: dict[str, set[str]] = {
-    "conferencePaper": COMMON | {"proceedingsTitle", "conferenceName", "publisher", "place", "pages", "DOI",
-                                 "volume", "series"},
-    "journalArticle": COMMON | {"publicationTitle", "volume", "issue", "pages", "DOI", "journalAbbreviation",
-                                "ISSN"},
+    "conferencePaper": COMMON
+    | {"proceedingsTitle", "conferenceName", "publisher", "place", "pages", "DOI", "volume", "series"},
+    "journalArticle": COMMON | {"publicationTitle", "volume", "issue", "pages", "DOI", "journalAbbreviation", "ISSN"},
     "preprint": COMMON | {"repository", "archiveID", "DOI", "place", "genre"},
     "blogPost": COMMON | {"blogTitle", "websiteType"},
     "webpage": COMMON | {"websiteTitle", "websiteType"},
@@ -159,8 +169,12 @@ def to_item(record: Record) -> Mapped:
     publisher = record.publisher or (venue.publisher if venue else "")
     if publisher and "publisher" in TYPE_FIELDS[itype] and "publisher" not in fields:
         fields["publisher"] = publisher
-    for name, value in (("volume", record.volume), ("issue", record.issue), ("place", record.place),
-                        ("abstractNote", record.abstract)):
+    for name, value in (
+        ("volume", record.volume),
+        ("issue", record.issue),
+        ("place", record.place),
+        ("abstractNote", record.abstract),
+    ):
         if value and name in TYPE_FIELDS[itype]:
             fields[name] = value
     if record.ids.arxiv and itype != "preprint":
@@ -187,18 +201,51 @@ def to_item(record: Record) -> Mapped:
     note = None
     if record.notes:
         body = "".join(f"<p>{html.escape(n).replace(chr(10), '<br/>')}</p>" for n in record.notes)
-        note = {"key": note_key(record.key), "itemType": "note", "parentItem": item["key"],
-                "note": body, "tags": [{"tag": MARKER_TAG, "type": 1}], "collections": []}
+        note = {
+            "key": note_key(record.key),
+            "itemType": "note",
+            "parentItem": item["key"],
+            "note": body,
+            "tags": [{"tag": MARKER_TAG, "type": 1}],
+            "collections": [],
+        }
     return Mapped(item, note)
 
 
 # Fields bibkit owns on its items: what a sync compares and may update. Everything else
 # (a colleague's tags, notes, attachments, relations, other fields) is left alone.
-MANAGED_FIELDS = ("itemType", "title", "creators", "date", "url", "shortTitle", "language", "citationKey",
-                  "extra", "proceedingsTitle", "conferenceName", "publisher", "publicationTitle", "institution",
-                  "reportType", "repository", "archiveID", "blogTitle", "websiteTitle", "company",
-                  "presentationType", "meetingName", "DOI", "pages", "volume", "issue", "place", "abstractNote",
-                  "bookTitle", "university")
+MANAGED_FIELDS = (
+    "itemType",
+    "title",
+    "creators",
+    "date",
+    "url",
+    "shortTitle",
+    "language",
+    "citationKey",
+    "extra",
+    "proceedingsTitle",
+    "conferenceName",
+    "publisher",
+    "publicationTitle",
+    "institution",
+    "reportType",
+    "repository",
+    "archiveID",
+    "blogTitle",
+    "websiteTitle",
+    "company",
+    "presentationType",
+    "meetingName",
+    "DOI",
+    "pages",
+    "volume",
+    "issue",
+    "place",
+    "abstractNote",
+    "bookTitle",
+    "university",
+)
 
 
 def managed_view(item: dict) -> dict:

@@ -52,8 +52,10 @@ class Plan:
 
     @property
     def writes(self) -> int:
-        return len(self.collections) + len(self.notes) + sum(
-            1 for a in self.actions if a.kind in ("create", "update", "trash")
+        return (
+            len(self.collections)
+            + len(self.notes)
+            + sum(1 for a in self.actions if a.kind in ("create", "update", "trash"))
         )
 
 
@@ -98,8 +100,14 @@ def plan_sync(
                 plan.notes.append({**mapped.note, "version": 0})
             continue
         if not is_ours(have):
-            plan.actions.append(Action("foreign", key, want["citationKey"],
-                                       reason="an item bibkit did not create holds this key; left alone"))
+            plan.actions.append(
+                Action(
+                    "foreign",
+                    key,
+                    want["citationKey"],
+                    reason="an item bibkit did not create holds this key; left alone",
+                )
+            )
             continue
         plan.actions.append(_compare(want, have, remote.written.get(key), force))
         if mapped.note is not None and mapped.note["key"] not in notes_present:
@@ -107,9 +115,15 @@ def plan_sync(
     if prune:
         for key, have in sorted(remote.items.items()):
             if key not in wanted and is_ours(have) and not have.get("deleted"):
-                plan.actions.append(Action("trash", key, have.get("citationKey", ""),
-                                           {"key": key, "version": have["version"], "deleted": 1},
-                                           reason="no longer in the bibliography"))
+                plan.actions.append(
+                    Action(
+                        "trash",
+                        key,
+                        have.get("citationKey", ""),
+                        {"key": key, "version": have["version"], "deleted": 1},
+                        reason="no longer in the bibliography",
+                    )
+                )
     return plan
 
 
@@ -149,8 +163,14 @@ def _compare(want: dict, have: dict, written: Written | None, force: bool) -> Ac
         payload["collections"] = colls
         changed.append("collections")
     if conflicts:
-        return Action("conflict", key, citation_key, payload if changed else None, tuple(conflicts),
-                      reason="changed in Zotero since bibkit wrote it; use --force to overwrite")
+        return Action(
+            "conflict",
+            key,
+            citation_key,
+            payload if changed else None,
+            tuple(conflicts),
+            reason="changed in Zotero since bibkit wrote it; use --force to overwrite",
+        )
     if not changed:
         return Action("unchanged", key, citation_key)
     return Action("update", key, citation_key, payload, tuple(changed))

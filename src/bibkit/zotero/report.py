@@ -32,8 +32,11 @@ def sync_report_dict(report: SyncReport, group: int, endpoint: str, dry_run: boo
         "rounds": report.rounds,
         "plan": {
             "collections_to_create": plan.collections if plan else [],
-            "writes": [{"action": a.kind, "citation_key": a.citation_key, "fields": list(a.fields), "object": a.payload}
-                       for a in actions if a.payload is not None],
+            "writes": [
+                {"action": a.kind, "citation_key": a.citation_key, "fields": list(a.fields), "object": a.payload}
+                for a in actions
+                if a.payload is not None
+            ],
             "notes_to_create": plan.notes if plan else [],
         },
     }

@@ -130,8 +130,9 @@ def sync(
     for round_ in range(1, MAX_ROUNDS + 1):
         report.rounds = round_
         refresh(gateway, state, wanted, prune)
-        plan = plan_sync(mapped, collections, state.remote_view(), force=force, prune=prune,
-                         notes_present=state.notes())
+        plan = plan_sync(
+            mapped, collections, state.remote_view(), force=force, prune=prune, notes_present=state.notes()
+        )
         for action in plan.of("unchanged"):
             if action.key not in state.written:
                 state.remember_written(state.items[action.key])  # ours and as wanted: its baseline
@@ -154,17 +155,26 @@ def _summarise(report: SyncReport, gateway: Gateway) -> None:
     if plan is None:
         return
     report.unchanged = len(plan.of("unchanged"))
-    report.conflicts = [{"citation_key": a.citation_key, "key": a.key, "fields": list(a.fields), "reason": a.reason}
-                        for a in plan.of("conflict")]
+    report.conflicts = [
+        {"citation_key": a.citation_key, "key": a.key, "fields": list(a.fields), "reason": a.reason}
+        for a in plan.of("conflict")
+    ]
     report.foreign = [a.citation_key for a in plan.of("foreign")]
 
 
 def _batches(objects: list, size: int = MAX_BATCH) -> list[list]:
-    return [objects[i:i + size] for i in range(0, len(objects), size)]
+    return [objects[i : i + size] for i in range(0, len(objects), size)]
 
 
-def _apply(plan: Plan, gateway: Gateway, state: SyncState, report: SyncReport, given_up: set[str],
-           state_path: Path | None, progress: Callable[[int], None] | None) -> bool:
+def _apply(
+    plan: Plan,
+    gateway: Gateway,
+    state: SyncState,
+    report: SyncReport,
+    given_up: set[str],
+    state_path: Path | None,
+    progress: Callable[[int], None] | None,
+) -> bool:
     """Write the plan; True when some objects must be read back and planned again."""
     # Collections first, parents before children; then items; then notes, whose parents must exist.
     for batch in _batches(plan.collections):
@@ -174,7 +184,8 @@ def _apply(plan: Plan, gateway: Gateway, state: SyncState, report: SyncReport, g
             report.collections_created += 1
         _after_batch(state, state_path, progress, len(batch))
     writes: list[tuple[Action, dict]] = [
-        (a, a.payload) for a in plan.actions
+        (a, a.payload)
+        for a in plan.actions
         if a.payload is not None and a.kind in ("create", "update", "trash", "conflict") and a.key not in given_up
     ]
     refetch: list[str] = []
@@ -185,8 +196,12 @@ def _apply(plan: Plan, gateway: Gateway, state: SyncState, report: SyncReport, g
                 obj = result.successful[index]
                 state.items[obj["key"]] = obj
                 state.remember_written(obj)
-                {"create": report.created, "update": report.updated, "conflict": report.updated,
-                 "trash": report.trashed}[action.kind].append(action.citation_key)
+                {
+                    "create": report.created,
+                    "update": report.updated,
+                    "conflict": report.updated,
+                    "trash": report.trashed,
+                }[action.kind].append(action.citation_key)
             elif index in result.unchanged:
                 item = state.items.get(action.key)
                 if item is not None:
@@ -211,8 +226,9 @@ def _apply(plan: Plan, gateway: Gateway, state: SyncState, report: SyncReport, g
     return bool(refetch)
 
 
-def _write(gateway: Gateway, state: SyncState, what: str, batch: list[dict], report: SyncReport,
-           given_up: set[str]) -> WriteResult:
+def _write(
+    gateway: Gateway, state: SyncState, what: str, batch: list[dict], report: SyncReport, given_up: set[str]
+) -> WriteResult:
     result = gateway.write(what, batch, state.library_version)
     state.library_version = result.version  # each response's version is the next batch's precondition
     for index, (code, message) in result.failed.items():
@@ -223,8 +239,7 @@ def _write(gateway: Gateway, state: SyncState, what: str, batch: list[dict], rep
     return result
 
 
-def _after_batch(state: SyncState, state_path: Path | None, progress: Callable[[int], None] | None,
-                 n: int) -> None:
+def _after_batch(state: SyncState, state_path: Path | None, progress: Callable[[int], None] | None, n: int) -> None:
     if state_path is not None:
         state.save(state_path)
     if progress:
