@@ -17,6 +17,7 @@ from bibtexparser.model import Entry, Field
 
 from .bibtex import bibtex_format
 from .dedupe import Findings, find_duplicates
+from .model import Suspect
 from .sources.bibfile import BibFile, BibItem, read_bib
 
 
@@ -32,7 +33,7 @@ class DedupeGroup:
 class DedupeResult:
     text: str
     groups: list[DedupeGroup]
-    suspects: list[tuple[str, str, float, str]]
+    suspects: list[Suspect]
     bib: BibFile
     entries_before: int
     entries_after: int
@@ -140,6 +141,15 @@ def dedupe_text(text: str, file: str) -> DedupeResult:
             out.append(_write_entry(merged[g]).rstrip("\n") + ending)
         skip_space = not first
     new_text = "".join(out)
-    suspects = [(bib.items[s.a].key, bib.items[s.b].key, s.score, s.why_not) for s in findings.suspects]
+    suspects = [
+        Suspect(
+            bib.items[s.a].record.source,
+            bib.items[s.b].record.source,
+            s.score,
+            s.why_not,
+            (bib.items[s.a].key, bib.items[s.b].key),
+        )
+        for s in findings.suspects
+    ]
     removed = sum(len(g.members) - 1 for g in findings.groups)
     return DedupeResult(new_text, groups, suspects, bib, len(bib.items), len(bib.items) - removed)

@@ -11,12 +11,12 @@ import re
 import shutil
 import subprocess
 import tempfile
-from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
 from . import ids
 from .dedupe import find_duplicates
+from .model import Problem, Severity, Source
 from .normalize.titles import needs_braces
 from .sources.bibfile import record_from_fields
 from .sources.bibscan import ScannedBlock, scan
@@ -64,20 +64,6 @@ HTTPS_HOSTS = (
     "jalammar.github.io",
     "kexue.fm",
 )
-
-
-@dataclass(frozen=True)
-class Finding:
-    file: str
-    line: int
-    key: str
-    severity: str  # "error" | "warning"
-    kind: str
-    message: str
-
-    def __str__(self) -> str:
-        key = f" {self.key}" if self.key else ""
-        return f"{self.file}:{self.line}{key}: {self.severity}: {self.message} [{self.kind}]"
 
 
 def _line(block: ScannedBlock, name: str) -> int:
@@ -131,11 +117,11 @@ def _unescaped_special(value: str) -> str:
     return m.group(0) if m else ""
 
 
-def check_text(text: str, file: str, *, ascii_only: bool = False) -> list[Finding]:
-    findings: list[Finding] = []
+def check_text(text: str, file: str, *, ascii_only: bool = False) -> list[Problem]:
+    findings: list[Problem] = []
 
     def add(line: int, key: str, severity: str, kind: str, message: str) -> None:
-        findings.append(Finding(file, line, key, severity, kind, message))
+        findings.append(Problem(Source(file, line), kind, message, Severity(severity), key))
 
     blocks = scan(text)
     entries = [b for b in blocks if b.kind == "entry"]
@@ -253,9 +239,9 @@ BIBLATEX_DOC = r"""\documentclass{article}
 """
 
 
-def latex_findings(path: Path) -> tuple[list[Finding], list[str]]:
+def latex_findings(path: Path) -> tuple[list[Problem], list[str]]:
     """Compile a document citing every entry; return findings and the toolchains that ran."""
-    findings: list[Finding] = []
+    findings: list[Problem] = []
     ran: list[str] = []
     text = path.read_text("utf-8")
     lines = {b.key: b.line for b in scan(text) if b.kind == "entry"}
@@ -281,26 +267,22 @@ def _run(cmd: list[str], cwd: Path) -> str:
     return done.stdout + done.stderr
 
 
-def _bibtex_messages(output: str, file: str, lines: dict[str, int]) -> list[Finding]:
+def _bibtex_messages(output: str, file: str, lines: dict[str, int]) -> list[Problem]:
     out = []
     for m in re.finditer(r"^Warning--(.*?) in (\S+)$", output, re.M):
         key = m.group(2)
-        out.append(Finding(file, lines.get(key, 0), key, "warning", "bibtex", m.group(1)))
+        out.append(Problem(Source(file, lines.get(key, 0)), "bibtex", m.group(1), Severity.WARNING, key))
     for m in re.finditer(r"^(.*?)---line (\d+) of file refs\.bib", output, re.M):
-        out.append(Finding(file, int(m.group(2)), "", "error", "bibtex", m.group(1).strip()))
+        out.append(Problem(Source(file, int(m.group(2))), "bibtex", m.group(1).strip(), Severity.ERROR))
     return out
 
 
-def _biber_messages(output: str, file: str, lines: dict[str, int]) -> list[Finding]:
+def _biber_messages(output: str, file: str, lines: dict[str, int]) -> list[Problem]:
     out = []
     for m in re.finditer(r"^(WARN|ERROR) - (.*)$", output, re.M):
         message = m.group(2)
         key_match = re.search(r"entry '([^']+)'|key '([^']+)'", message)
         key = next((g for g in key_match.groups() if g), "") if key_match else ""
         severity = "error" if m.group(1) == "ERROR" else "warning"
-        out.append(Finding(file, lines.get(key, 0), key, severity, "biber", message))
+        out.append(Problem(Source(file, lines.get(key, 0)), "biber", message, Severity(severity), key))
     return out
-
-
-def as_dicts(findings: list[Finding]) -> list[dict]:
-    return [asdict(f) for f in findings]

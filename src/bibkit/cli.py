@@ -15,12 +15,26 @@ from pybtex.exceptions import PybtexError
 from . import __version__
 from .bibdedupe import dedupe_text
 from .bibtex import WriteOptions
-from .check import as_dicts, check_text, latex_findings
-from .config import ConfigError, list_spec_for, load_config
+from .check import check_text, latex_findings
+from .config import list_spec_for, load_config
 from .files import is_stdout, write_atomic
+from .model import BibkitError, Problem, Record
 from .pipeline import build as run_build
-from .render import FORMATS, StyleError, available_styles, load_style, render
-from .report import KEPT, as_json, as_text
+from .render import FORMATS, available_styles, load_style, render
+from .report import (
+    KEPT,
+    as_json,
+    as_text,
+    check_dict,
+    check_summary,
+    dedupe_dict,
+    dedupe_lines,
+    offline_plan_dict,
+    offline_plan_summary,
+    sync_dict,
+    sync_summary,
+    to_json,
+)
 from .resolve.official_index import (
     OfficialIndex,
     build_index,
@@ -30,7 +44,6 @@ from .resolve.official_index import (
 from .sources.bibfile import read_bib
 from .zotero.gateway import RETRY_BUDGET, ZoteroError
 from .zotero.pyzotero_gateway import DEFAULT_ENDPOINT, connect
-from .zotero.report import sync_report_dict
 from .zotero.sync import SyncState, desired_state, sync
 
 
@@ -41,6 +54,8 @@ class _Guarded(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
+        except BibkitError as exc:
+            raise click.ClickException(str(exc)) from None
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
             raise click.ClickException(f"{where}{exc.strerror or exc}") from None
@@ -137,10 +152,7 @@ def build(
     Keys already written to the output directory are kept for the same works.
     """
     root = Path.cwd()
-    try:
-        config = load_config(root, config_path)
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
+    config = load_config(root, config_path)
     if lists:
         config = replace(config, root=root, lists=tuple(list_spec_for(p) for p in lists))
     if out_dir is not None:
@@ -168,7 +180,7 @@ def build(
         else:
             written[path] = "written" if write_file(path, text) else "unchanged"
     click.echo(as_json(result, written, root) if as_json_ else as_text(result, written, root, dry_run=dry_run))
-    errors = [p for p in result.problems if p.severity == "error"]
+    errors = [p for p in result.problems if p.is_error]
     if errors:
         fail(f"{len(errors)} error(s): " + "; ".join(str(p) for p in errors[:3]))
     if strict and result.problems:
@@ -200,42 +212,18 @@ def dedupe(bib_file: Path, output: Path | None, dry_run: bool, as_json_: bool) -
     changed = False
     if not dry_run and (result.groups or output is not None):
         changed = write_file(target, result.text)
-    report = {
-        "file": str(bib_file),
-        "output": None if dry_run else str(target),
-        "in_place": not dry_run and output is None,
-        "written": changed,
-        "entries_before": result.entries_before,
-        "entries_after": result.entries_after,
-        "groups": [
-            {"key": g.key, "merged": list(g.merged), "reason": g.reason, "lines": list(g.lines)} for g in result.groups
-        ],
-        "suspects": [{"a": a, "b": b, "score": score, "why_not": why} for a, b, score, why in result.suspects],
-        "problems": [
-            {"file": p.source.file, "line": p.source.line, "severity": p.severity, "kind": p.kind, "message": p.message}
-            for p in result.bib.problems
-        ],
-    }
     if changed and output is None:
         click.echo(f"rewrote {bib_file} in place", err=True)
     if as_json_:
-        click.echo(json.dumps(report, ensure_ascii=False, indent=2), err=to_stdout)
+        report = dedupe_dict(result, bib_file, None if dry_run else target, not dry_run and output is None, changed)
+        click.echo(to_json(report), err=to_stdout)
     else:
         for p in result.bib.problems:
             click.echo(str(p), err=True)
-        for g in result.groups:
-            click.echo(
-                f"{g.key} <- {', '.join(g.merged)} ({g.reason}; lines {', '.join(map(str, g.lines))})", err=to_stdout
-            )
-        for a, b, score, why in result.suspects:
-            click.echo(f"suspected, not merged: {a} ~ {b} (title similarity {score}; {why})", err=to_stdout)
-        verb = "would merge" if dry_run else "merged"
-        click.echo(
-            f"{result.entries_before} entries -> {result.entries_after}; {verb} {len(result.groups)} group(s)"
-            + ("" if dry_run or not changed or to_stdout else f"; wrote {target}"),
-            err=to_stdout,
-        )
-    errors = [p for p in result.bib.problems if p.severity == "error"]
+        wrote = target if changed and not to_stdout else None
+        for line in dedupe_lines(result, dry_run, wrote):
+            click.echo(line, err=to_stdout)
+    errors = [p for p in result.bib.problems if p.is_error]
     if errors:
         fail(f"{len(errors)} error(s) in {bib_file} (first: {errors[0]}); the blocks were kept unchanged")
 
@@ -255,16 +243,13 @@ def _records_for_sync(bib_file: Path | None, config_path: Path | None) -> tuple[
         bib = read_bib(text, str(bib_file), with_authors=True, list_name=bib_file.stem)
         for p in bib.problems:
             click.echo(str(p), err=True)
-        errors = [p for p in bib.problems if p.severity == "error"]
+        errors = [p for p in bib.problems if p.is_error]
         if errors:
             # A duplicate key would become two items under one Zotero key; a broken block an
             # entry silently missing from the group. Nothing is synced until the file is fixed.
             fail(f"{len(errors)} error(s) in {bib_file}; fix them before syncing (nothing was read or written)")
         return [it.record for it in bib.items], str(bib_file)
-    try:
-        config = load_config(Path.cwd(), config_path)
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
+    config = load_config(Path.cwd(), config_path)
     resolver = open_index(None) if config.resolve.get("enabled", True) else None
     result = run_build(
         config, WriteOptions(), resolver=resolver, upgrade_preprints=config.resolve.get("upgrade_preprints", True)
@@ -373,8 +358,8 @@ def sync_command(
             )
     except ZoteroError as exc:
         raise click.ClickException(str(exc).replace(api_key, "***")) from None
-    data = sync_report_dict(report, group, endpoint, dry_run)
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2) if as_json_ else _sync_summary(data))
+    data = sync_dict(report, group, endpoint, dry_run)
+    click.echo(to_json(data) if as_json_ else sync_summary(data))
     if report.failed:
         sys.exit(1)
 
@@ -389,50 +374,15 @@ def _check_endpoint(endpoint: str) -> None:
 
 
 def _zotero_settings(config_path: Path | None) -> dict:
-    try:
-        return load_config(Path.cwd(), config_path).zotero
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
+    return load_config(Path.cwd(), config_path).zotero
 
 
-def _print_offline_plan(records: list, origin: str, as_json_: bool) -> None:
+def _print_offline_plan(records: list[Record], origin: str, as_json_: bool) -> None:
     mapped, collections = desired_state(records)
-    data = {
-        "source": origin,
-        "group": None,
-        "dry_run": True,
-        "offline": True,
-        "collections_to_create": collections,
-        "items_to_create": [m.item for m in mapped],
-        "notes_to_create": [m.note for m in mapped if m.note is not None],
-    }
-    if as_json_:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-        return
-    notes = sum(1 for m in mapped if m.note is not None)
-    click.echo(
-        f"offline plan for {origin}: create {len(collections)} collections, {len(mapped)} items, "
-        f"{notes} notes (no --group: nothing read or written)"
+    data = offline_plan_dict(
+        origin, [m.item for m in mapped], collections, [m.note for m in mapped if m.note is not None]
     )
-
-
-def _sync_summary(data: dict) -> str:
-    verb = "would" if data["dry_run"] else ""
-    lines = [
-        f"{'plan' if data['dry_run'] else 'synced'} group {data['group']}: "
-        f"{verb + ' ' if verb else ''}create {len(data['created'])}, update {len(data['updated'])}, "
-        f"unchanged {data['unchanged']}, trash {len(data['trashed'])}, collections {data['collections_created']}, "
-        f"notes {data['notes_created']}; {data['requests']} requests",
-    ]
-    for c in data["conflicts"]:
-        lines.append(
-            f"  conflict {c['citation_key']}: {', '.join(c['fields'])} changed in Zotero (kept; --force overwrites)"
-        )
-    for f in data["failed"]:
-        lines.append(f"  failed {f['key']}: HTTP {f['code']} {f['message']}")
-    for k in data["foreign"]:
-        lines.append(f"  skipped {k}: its key is held by an item bibkit did not create")
-    return "\n".join(lines)
+    click.echo(to_json(data) if as_json_ else offline_plan_summary(data))
 
 
 @main.command("check")
@@ -454,15 +404,12 @@ def check_command(
     With no files, the outputs named in bibkit.toml (every .bib in bib/) are checked.
     """
     files = list(bib_files)
-    try:
-        config = load_config(Path.cwd())
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
+    config = load_config(Path.cwd())
     if not files:
         files = sorted(config.out_dir.glob("*.bib"))
         if not files:
             raise click.ClickException("no .bib files to check: name them, or run `bibkit build` first")
-    findings = []
+    findings: list[Problem] = []
     toolchains: list[str] = []
     for path in files:
         text = read_text(path)
@@ -472,32 +419,14 @@ def check_command(
             findings += found
     accepted = [f for f in findings if f.key and f"{f.key}:{f.kind}" in config.accept]
     findings = [f for f in findings if f not in accepted]
-    errors = [f for f in findings if f.severity == "error"]
+    errors = [f for f in findings if f.is_error]
+    ran = toolchains if with_latex else None
     if as_json_:
-        click.echo(
-            json.dumps(
-                {
-                    "files": [str(p) for p in files],
-                    "latex": toolchains if with_latex else None,
-                    "accepted": as_dicts(accepted),
-                    "errors": len(errors),
-                    "warnings": len(findings) - len(errors),
-                    "findings": as_dicts(findings),
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        click.echo(to_json(check_dict(files, findings, accepted, ran)))
     else:
         for finding in findings:
             click.echo(str(finding))
-        if with_latex and not toolchains:
-            click.echo("note: --latex: neither pdflatex+bibtex nor pdflatex+biber is installed", err=True)
-        ran = f"; LaTeX: {', '.join(toolchains) or 'no toolchain installed'}" if with_latex else ""
-        shown = f", {len(accepted)} accepted in bibkit.toml" if accepted else ""
-        click.echo(
-            f"{len(files)} file(s): {len(errors)} error(s), {len(findings) - len(errors)} warning(s){shown}{ran}"
-        )
+        click.echo(check_summary(files, findings, accepted, ran))
     if errors or (strict and findings):
         sys.exit(1)
 
@@ -538,18 +467,13 @@ def render_command(
         click.echo("\n".join(available_styles()))
         return
     if bib_file is None:
-        try:
-            config = load_config(Path.cwd())
-        except ConfigError as exc:
-            raise click.ClickException(str(exc)) from exc
+        config = load_config(Path.cwd())
         bib_file = config.out_dir / config.combined
         if not bib_file.exists():
             raise click.ClickException(f"{bib_file} does not exist: run `bibkit build` first, or name a .bib file")
     try:
         style = load_style(style_name)
         rendered = render(read_text(bib_file), style, fmt, title or bib_file.stem)
-    except StyleError as exc:
-        raise click.ClickException(str(exc)) from exc
     except PybtexError as exc:
         raise click.ClickException(f"{bib_file}: {exc}") from exc
     for warning in rendered.warnings:

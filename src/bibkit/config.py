@@ -27,11 +27,13 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .model import BibkitError
+
 CONFIG_NAME = "bibkit.toml"
 
 
-class ConfigError(Exception):
-    pass
+class ConfigError(BibkitError):
+    """bibkit.toml cannot be read or holds an unknown key or a bad value."""
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from rapidfuzz.distance import Levenshtein
 
 from . import ids
 from .identity import normalized_title, strong_tokens, title_words
-from .model import Kind, Link, Merge, Person, Record
+from .model import Kind, Link, Merge, Person, Record, Suspect
 from .normalize.names import has_cjk
 
 FUZZY_THRESHOLD = 90.0
@@ -53,7 +53,9 @@ class Group:
 
 
 @dataclass(frozen=True)
-class Suspect:
+class Pair:
+    """Records a and b (indices into the input) look alike but were kept apart."""
+
     a: int
     b: int
     score: float
@@ -63,7 +65,7 @@ class Suspect:
 @dataclass(frozen=True)
 class Findings:
     groups: list[Group]
-    suspects: list[Suspect]
+    suspects: list[Pair]
 
 
 class _UnionFind:
@@ -169,7 +171,7 @@ def find_duplicates(
         return cache[i]
 
     titles = [normalized_title(r.title) for r in records]
-    suspects: dict[tuple[int, int], Suspect] = {}
+    suspects: dict[tuple[int, int], Pair] = {}
 
     # Tier 1: strong tokens -- unless the two records plainly describe different works (other
     # title, no author in common): real data has identifier collisions (two ACL Anthology
@@ -192,7 +194,7 @@ def find_duplicates(
                 and fuzz.ratio(titles[i], titles[j]) < 60
             ):
                 pair = (min(i, j), max(i, j))
-                suspects[pair] = Suspect(*pair, 0.0, f"same {token} but different title and authors")
+                suspects[pair] = Pair(*pair, 0.0, f"same {token} but different title and authors")
                 continue
             uf.union(j, i, token)
 
@@ -207,7 +209,7 @@ def find_duplicates(
             # ("System Report"): never one work on the title's word alone.
             for b in members[1:]:
                 pair = (members[0], b)
-                suspects[pair] = Suspect(*pair, 100.0, f"{len(members)} records share this title")
+                suspects[pair] = Pair(*pair, 100.0, f"{len(members)} records share this title")
             continue
         for x in range(len(members)):
             for y in range(x + 1, len(members)):
@@ -218,7 +220,7 @@ def find_duplicates(
                 if not why_not and (agreements or _is_real_title(records[a].title)):
                     uf.union(a, b, "title")
                 elif not why_not:
-                    suspects[(a, b)] = Suspect(a, b, 100.0, "a short title alone, with no year or author to confirm")
+                    suspects[(a, b)] = Pair(a, b, 100.0, "a short title alone, with no year or author to confirm")
 
     # Tier 3: similar titles among sorted neighbours.
     candidates = [i for i, t in enumerate(titles) if len(t) >= MIN_FUZZY_LENGTH and not has_cjk(t)]
@@ -233,13 +235,13 @@ def find_duplicates(
                 pair = (min(a, b), max(a, b))
                 words = _differs_by_words(records[a].title, records[b].title)
                 if words:
-                    suspects[pair] = Suspect(*pair, round(score, 1), words)
+                    suspects[pair] = Pair(*pair, round(score, 1), words)
                     continue
                 why_not, agreements = _guard(records[a], records[b], fam(a), fam(b))
                 if not why_not and agreements:
                     uf.union(a, b, f"similar-title:{score:.0f}")
                 else:
-                    suspects[pair] = Suspect(*pair, round(score, 1), why_not or "no year or author to confirm")
+                    suspects[pair] = Pair(*pair, round(score, 1), why_not or "no year or author to confirm")
 
     grouped: dict[int, list[int]] = {}
     for i in range(n):
@@ -310,6 +312,14 @@ def merge_records(group: Sequence[Record]) -> Record:
     )
 
 
+def suspects_of(records: Sequence[Record], pairs: list[Pair]) -> list[Suspect]:
+    """The pairs kept apart, as the report names them: by where each record was listed."""
+    return [
+        Suspect(records[p.a].source, records[p.b].source, p.score, p.why_not, (records[p.a].key, records[p.b].key))
+        for p in pairs
+    ]
+
+
 def deduplicate(records: list[Record]) -> tuple[list[Record], list[Merge], list[Suspect]]:
     """Merge duplicates; keep first-appearance order. Returns records, merges, suspects."""
     findings = find_duplicates(records)
@@ -324,4 +334,4 @@ def deduplicate(records: list[Record]) -> tuple[list[Record], list[Merge], list[
             merged = merge_records([records[j] for j in group.members])
             out.append(merged)
             merges.append(Merge(key=merged.key, reason=group.reason, sources=merged.sources))
-    return out, merges, findings.suspects
+    return out, merges, suspects_of(records, findings.suspects)

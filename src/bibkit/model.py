@@ -46,17 +46,53 @@ class Source:
         return f"{self.file}:{self.line}" if self.line > 0 else self.file  # line 0: the file as a whole
 
 
+class Severity(str, Enum):
+    ERROR = "error"  # the command exits non-zero
+    WARNING = "warning"  # reported; `--strict` makes it fail
+
+
 @dataclass(frozen=True)
 class Problem:
-    """Bad input is data: a reader or stage reports it and goes on."""
+    """Bad input is data: a reader, stage or check reports it and goes on.  The one diagnostics
+    type of every command (build, dedupe, check, sync); ``key`` names the entry when known."""
 
     source: Source
     kind: str  # short machine-readable kind, e.g. "unparsable-line"
     message: str
-    severity: str = "warning"  # "warning" | "error"
+    severity: Severity = Severity.WARNING
+    key: str = ""
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    @property
+    def file(self) -> str:
+        return self.source.file
+
+    @property
+    def line(self) -> int:
+        return self.source.line
 
     def __str__(self) -> str:
-        return f"{self.source}: {self.severity}: {self.message} [{self.kind}]"
+        key = f" {self.key}" if self.key else ""
+        return f"{self.source}{key}: {self.severity.value}: {self.message} [{self.kind}]"
+
+
+class BibkitError(Exception):
+    """A failure the command line turns into a one-line message and exit code 1 (a bad config,
+    an unknown style, a Zotero request that failed for good)."""
+
+
+@dataclass(frozen=True)
+class Suspect:
+    """Two records that look like one work but were kept apart, and why (reported, not merged)."""
+
+    a: Source
+    b: Source
+    score: float  # title similarity, 0-100
+    why_not: str
+    keys: tuple[str, str] = ("", "")
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,9 @@ from .bibtex import (
     write_string,
 )
 from .config import Config, ListSpec
-from .dedupe import Suspect, deduplicate
+from .dedupe import deduplicate
 from .keys import assign_keys
-from .model import Kind, Merge, Problem, Record, Source
+from .model import Kind, Merge, Problem, Record, Severity, Source, Suspect
 from .normalize.record import normalize_record
 from .resolve import Resolution, Resolver, resolve_records
 from .sources.markdown import LinkedId, missing_identifiers, read_list
@@ -55,15 +55,14 @@ class BuildResult:
     lists: list[ListStats]
     combined_path: Path
     blocked: frozenset[Path] = frozenset()  # outputs not to write: an input they depend on is missing
-    accepted: list[Problem] = field(default_factory=list)  # warnings bibkit.toml accepts ([build] accept)
-    suspects: list[tuple[Source, Source, float, str]] = field(default_factory=list)
+    accepted: list[Problem] = field(default_factory=list)
+    entry_types: Counter[str] = field(
+        default_factory=Counter
+    )  # of the combined file, as written  # warnings bibkit.toml accepts ([build] accept)
+    suspects: list[Suspect] = field(default_factory=list)
     resolutions: list[Resolution] = field(default_factory=list)
     coverage: dict[str, dict[str, float]] = field(default_factory=dict)
     resolver: str = ""  # name of the resolver used, "" when resolution was off
-
-
-def suspects_of(records: list[Record], suspects: list[Suspect]) -> list[tuple[Source, Source, float, str]]:
-    return [(records[s.a].source, records[s.b].source, s.score, s.why_not) for s in suspects]
 
 
 def read_inputs(
@@ -85,7 +84,7 @@ def read_inputs(
                     "missing-list",
                     f"configured list {spec.name!r} cannot be read ({why}); no output was written, the "
                     "previous files are as they were",
-                    "error",
+                    Severity.ERROR,
                 )
             )
             per_list.append([])
@@ -208,6 +207,7 @@ def build(
         problems += lost
     sources = ", ".join(_display(s.path, config.root) for s in config.lists)
     outputs[combined_path] = write_string(keyed, options, HEADER.format(sources=sources))
+    entry_types = Counter(entry_type_and_fields(r, options)[0] for r in keyed)
 
     if options.ascii:
         for record, field_name in non_ascii_fields(keyed, options):
@@ -225,18 +225,19 @@ def build(
     missing = any(p.kind == "missing-list" for p in problems)
     blocked = frozenset(outputs) if missing else frozenset()
     return BuildResult(
-        keyed,
-        outputs,
-        problems,
-        merges,
-        stats,
-        combined_path,
-        blocked,
-        accepted,
-        suspects_of(normalized, suspects),
-        resolutions,
-        _coverage_report(before, coverage(keyed)),
-        resolver.name if resolver is not None else "",
+        records=keyed,
+        outputs=outputs,
+        problems=problems,
+        merges=merges,
+        lists=stats,
+        combined_path=combined_path,
+        blocked=blocked,
+        accepted=accepted,
+        entry_types=entry_types,
+        suspects=suspects,
+        resolutions=resolutions,
+        coverage=_coverage_report(before, coverage(keyed)),
+        resolver=resolver.name if resolver is not None else "",
     )
 
 
@@ -250,7 +251,7 @@ def accept_problems(
     accepted: list[Problem] = []
     for problem in problems:
         key = key_at.get(problem.source, "")
-        ok = problem.severity != "error" and key and f"{key}:{problem.kind}" in accept
+        ok = not problem.is_error and key and f"{key}:{problem.kind}" in accept
         (accepted if ok else kept).append(problem)
     return kept, accepted
 

@@ -27,6 +27,7 @@ from pybtex.richtext import Text
 from pybtex.style.formatting import BaseStyle
 from pybtex.style.template import FieldIsMissing
 
+from .model import BibkitError
 from .normalize.latex import escape, to_text
 from .normalize.venues import parse_venue
 from .sources.bibscan import scan
@@ -35,8 +36,8 @@ FORMATS = ("markdown", "html", "text", "latex")
 PLUGIN_GROUP = "pybtex.style.formatting"
 
 
-class StyleError(Exception):
-    pass
+class StyleError(BibkitError):
+    """An unknown style or format, or a style module without a Style class."""
 
 
 class ReadableMarkdown(markdown_backend.Backend):

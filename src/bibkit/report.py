@@ -1,20 +1,61 @@
-"""Build reports: a short human summary, or JSON for machines."""
+"""Every command's report, in one place: the same JSON shapes (a problem, a suspected
+duplicate) in build, dedupe, check and sync, and their short human summaries."""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from .bibtex import entry_type_and_fields
+from .bibdedupe import DedupeResult
+from .model import Problem, Suspect
 from .pipeline import BuildResult
+from .zotero.sync import SyncReport
+
+JSON = dict[str, Any]
+
+
+def problem_dict(p: Problem) -> JSON:
+    return {
+        "file": p.file,
+        "line": p.line,
+        "key": p.key,
+        "severity": p.severity.value,
+        "kind": p.kind,
+        "message": p.message,
+    }
+
+
+def problem_dicts(problems: Sequence[Problem]) -> list[JSON]:
+    return [problem_dict(p) for p in problems]
+
+
+def suspect_dict(s: Suspect) -> JSON:
+    return {
+        "a": str(s.a),
+        "b": str(s.b),
+        "keys": [k for k in s.keys],
+        "similarity": s.score,
+        "why_not_merged": s.why_not,
+    }
+
+
+def suspect_line(s: Suspect) -> str:
+    a, b = (f"{k} ({src})" if k else str(src) for k, src in zip(s.keys, (s.a, s.b), strict=True))
+    return f"suspected, not merged: {a} ~ {b} (title similarity {s.score:g}; {s.why_not})"
+
+
+def to_json(data: JSON) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
 
 
 def _share(part: int, whole: int) -> float:
     return round(part / whole, 3) if whole else 0.0
 
 
-def as_dict(result: BuildResult, written: dict[Path, str], root: Path) -> dict:
+def as_dict(result: BuildResult, written: dict[Path, str], root: Path) -> JSON:
     def rel(p: Path) -> str:
         try:
             return p.resolve().relative_to(root.resolve()).as_posix()
@@ -47,7 +88,7 @@ def as_dict(result: BuildResult, written: dict[Path, str], root: Path) -> dict:
             "path": rel(result.combined_path),
             "items_before_deduplication": sum(s.items_seen for s in result.lists),
             "entries": len(result.records),
-            "entries_by_type": dict(sorted(Counter(_types(result)).items())),
+            "entries_by_type": dict(sorted(result.entry_types.items())),
         },
         "merges": [{"key": m.key, "reason": m.reason, "sources": [str(s) for s in m.sources]} for m in result.merges],
         "resolution": {
@@ -60,33 +101,17 @@ def as_dict(result: BuildResult, written: dict[Path, str], root: Path) -> dict:
                 for r in result.resolutions
             ],
         },
-        "suspected_duplicates": [
-            {"a": str(a), "b": str(b), "similarity": score, "why_not_merged": why}
-            for a, b, score, why in result.suspects
-        ],
+        "suspected_duplicates": [suspect_dict(x) for x in result.suspects],
         "merges_by_reason": dict(sorted(Counter(m.reason.split(":")[0] for m in result.merges).items())),
         "warnings_by_kind": dict(sorted(Counter(p.kind for p in result.problems).items())),
-        "accepted_warnings": [{"file": p.source.file, "line": p.source.line, "kind": p.kind} for p in result.accepted],
-        "problems": [
-            {
-                "file": p.source.file,
-                "line": p.source.line,
-                "severity": p.severity,
-                "kind": p.kind,
-                "message": p.message,
-            }
-            for p in result.problems
-        ],
+        "accepted_warnings": problem_dicts(result.accepted),
+        "problems": problem_dicts(result.problems),
         "files": {rel(path): state for path, state in written.items()},
     }
 
 
-def _types(result: BuildResult) -> list[str]:
-    return [entry_type_and_fields(r)[0] for r in result.records]
-
-
 def as_json(result: BuildResult, written: dict[Path, str], root: Path) -> str:
-    return json.dumps(as_dict(result, written, root), ensure_ascii=False, indent=2)
+    return to_json(as_dict(result, written, root))
 
 
 KEPT = "kept (an input is missing)"
@@ -109,8 +134,8 @@ def as_text(
     lines.append(f"{c['path']}: {c['entries']} entries, {len(data['merges'])} merged duplicates")
     for m in data["merges"]:
         lines.append(f"  merged {m['key']} ({m['reason']}): {', '.join(m['sources'])}")
-    for s in data["suspected_duplicates"]:
-        lines.append(f"  suspected, not merged: {s['a']} ~ {s['b']} ({s['why_not_merged']})")
+    for suspect in result.suspects:
+        lines.append("  " + suspect_line(suspect))
     res = data["resolution"]
     if res["resolver"]:
         before = res["coverage_of_papers"]["before_resolution"]
@@ -147,3 +172,140 @@ def as_text(
         current = " (all up to date)" if set(by_state) == {"unchanged"} else ""
         lines.append(f"wrote {len(changed)} file(s)" + (f": {', '.join(changed)}" if changed else current))
     return "\n".join(lines)
+
+
+# --- bibkit dedupe --------------------------------------------------------------------------------
+
+
+def dedupe_dict(result: DedupeResult, file: Path, output: Path | None, in_place: bool, written: bool) -> JSON:
+    return {
+        "file": str(file),
+        "output": None if output is None else str(output),
+        "in_place": in_place,
+        "written": written,
+        "entries_before": result.entries_before,
+        "entries_after": result.entries_after,
+        "groups": [
+            {"key": g.key, "merged": list(g.merged), "reason": g.reason, "lines": list(g.lines)} for g in result.groups
+        ],
+        "suspected_duplicates": [suspect_dict(x) for x in result.suspects],
+        "problems": problem_dicts(result.bib.problems),
+    }
+
+
+def dedupe_lines(result: DedupeResult, dry_run: bool, wrote: Path | None) -> list[str]:
+    lines = [
+        f"{g.key} <- {', '.join(g.merged)} ({g.reason}; lines {', '.join(map(str, g.lines))})" for g in result.groups
+    ]
+    lines += [suspect_line(x) for x in result.suspects]
+    verb = "would merge" if dry_run else "merged"
+    lines.append(
+        f"{result.entries_before} entries -> {result.entries_after}; {verb} {len(result.groups)} group(s)"
+        + (f"; wrote {wrote}" if wrote is not None else "")
+    )
+    return lines
+
+
+# --- bibkit check ---------------------------------------------------------------------------------
+
+
+def check_dict(
+    files: Sequence[Path], findings: Sequence[Problem], accepted: Sequence[Problem], toolchains: list[str] | None
+) -> JSON:
+    errors = sum(p.is_error for p in findings)
+    return {
+        "files": [str(p) for p in files],
+        "latex": toolchains,
+        "errors": errors,
+        "warnings": len(findings) - errors,
+        "accepted": problem_dicts(accepted),
+        "findings": problem_dicts(findings),
+    }
+
+
+def check_summary(
+    files: Sequence[Path], findings: Sequence[Problem], accepted: Sequence[Problem], toolchains: list[str] | None
+) -> str:
+    errors = sum(p.is_error for p in findings)
+    ran = "" if toolchains is None else f"; LaTeX: {', '.join(toolchains) or 'no toolchain installed'}"
+    shown = f", {len(accepted)} accepted in bibkit.toml" if accepted else ""
+    return f"{len(files)} file(s): {errors} error(s), {len(findings) - errors} warning(s){shown}{ran}"
+
+
+# --- bibkit sync ----------------------------------------------------------------------------------
+
+
+def sync_dict(report: SyncReport, group: int, endpoint: str, dry_run: bool) -> JSON:
+    plan = report.plan
+    actions = plan.actions if plan else []
+    if dry_run and plan is not None:
+        created = [a.citation_key for a in plan.of("create")]
+        updated = [a.citation_key for a in plan.of("update")]
+        trashed = [a.citation_key for a in plan.of("trash")]
+    else:
+        created, updated, trashed = report.created, report.updated, report.trashed
+    return {
+        "group": group,
+        "endpoint": endpoint,
+        "dry_run": dry_run,
+        "ok": report.ok,
+        "created": created,
+        "updated": updated,
+        "unchanged": report.unchanged,
+        "trashed": trashed,
+        "conflicts": report.conflicts,
+        "foreign": report.foreign,
+        "failed": report.failed,
+        "collections_created": len(plan.collections) if dry_run and plan else report.collections_created,
+        "notes_created": len(plan.notes) if dry_run and plan else report.notes_created,
+        "requests": report.requests,
+        "rounds": report.rounds,
+        "plan": {
+            "collections_to_create": plan.collections if plan else [],
+            "writes": [
+                {"action": a.kind, "citation_key": a.citation_key, "fields": list(a.fields), "object": a.payload}
+                for a in actions
+                if a.payload is not None
+            ],
+            "notes_to_create": plan.notes if plan else [],
+        },
+    }
+
+
+def sync_summary(data: JSON) -> str:
+    verb = "would" if data["dry_run"] else ""
+    lines = [
+        f"{'plan' if data['dry_run'] else 'synced'} group {data['group']}: "
+        f"{verb + ' ' if verb else ''}create {len(data['created'])}, update {len(data['updated'])}, "
+        f"unchanged {data['unchanged']}, trash {len(data['trashed'])}, collections {data['collections_created']}, "
+        f"notes {data['notes_created']}; {data['requests']} requests",
+    ]
+    for c in data["conflicts"]:
+        lines.append(
+            f"  conflict {c['citation_key']}: {', '.join(c['fields'])} changed in Zotero (kept; --force overwrites)"
+        )
+    for f in data["failed"]:
+        lines.append(f"  failed {f['key']}: HTTP {f['code']} {f['message']}")
+    for k in data["foreign"]:
+        lines.append(f"  skipped {k}: its key is held by an item bibkit did not create")
+    return "\n".join(lines)
+
+
+def offline_plan_dict(origin: str, items: list[JSON], collections: list[JSON], notes: list[JSON]) -> JSON:
+    return {
+        "source": origin,
+        "group": None,
+        "dry_run": True,
+        "offline": True,
+        "collections_to_create": collections,
+        "items_to_create": items,
+        "notes_to_create": notes,
+    }
+
+
+def offline_plan_summary(data: JSON) -> str:
+    return (
+        f"offline plan for {data['source']}: create {len(data['collections_to_create'])} collections, "
+        f"{len(data['items_to_create'])} items, {len(data['notes_to_create'])} notes "
+        "(no --group: nothing read or written)"
+    )

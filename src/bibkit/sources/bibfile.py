@@ -14,7 +14,7 @@ from pybtex.database import Person as PybtexPerson
 
 from .. import ids
 from ..identity import normalized_title
-from ..model import Identifiers, Kind, Person, Problem, Record, Source, Venue, VenueKind
+from ..model import Identifiers, Kind, Person, Problem, Record, Severity, Source, Venue, VenueKind
 from ..normalize.latex import strip_latex, to_text
 from .bibscan import ScannedBlock, scan
 
@@ -241,7 +241,7 @@ def read_bib(text: str, file: str, with_authors: bool = False, list_name: str = 
                     Source(file, block.line),
                     "unparsable-block",
                     f"cannot parse {first!r} ({block.error}); kept unchanged",
-                    "error",
+                    Severity.ERROR,
                 )
             )
         elif block.kind == "entry":
@@ -265,7 +265,7 @@ def read_bib(text: str, file: str, with_authors: bool = False, list_name: str = 
                     Source(file, item.line),
                     "duplicate-key",
                     f"key {item.key!r} already used on line {seen[low]}",
-                    "error",
+                    Severity.ERROR,
                 )
             )
         else:

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from ... import ids
-from ...model import Identifiers, Kind, Link, Person, Problem, Record, Source
+from ...model import Identifiers, Kind, Link, Person, Problem, Record, Severity, Source
 from ...normalize.names import parse_authors, parse_creator
 from ...normalize.titles import clean_title
 from ...normalize.venues import looks_like_venue
@@ -44,7 +44,7 @@ class Context:
     def source(self) -> Source:
         return Source(self.file, self.line, self.list_name)
 
-    def problem(self, kind: str, message: str, severity: str = "warning") -> Problem:
+    def problem(self, kind: str, message: str, severity: Severity = Severity.WARNING) -> Problem:
         return Problem(self.source, kind, message, severity)
 
 
