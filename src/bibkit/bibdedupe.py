@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import bibtexparser
-from bibtexparser import Library
+from bibtexparser.entrypoint import write_string
+from bibtexparser.library import Library
 from bibtexparser.model import Entry, Field
 
 from .bibtex import bibtex_format
@@ -103,7 +103,7 @@ def merge_entries(items: list[BibItem]) -> Entry:
 
 
 def _write_entry(entry: Entry) -> str:
-    return bibtexparser.write_string(Library([entry]), bibtex_format=bibtex_format(), unparse_stack=[]).strip() + "\n"
+    return write_string(Library([entry]), bibtex_format=bibtex_format(), unparse_stack=[]).strip() + "\n"
 
 
 def dedupe_text(text: str, file: str) -> DedupeResult:

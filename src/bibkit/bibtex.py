@@ -21,9 +21,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import bibtexparser
-from bibtexparser import Library
+from bibtexparser.entrypoint import write_string as bibtexparser_write
+from bibtexparser.library import Library
 from bibtexparser.model import Entry, Field
+from bibtexparser.writer import BibtexFormat
 
 from .identity import tokens_from_fields
 from .model import Kind, Person, Problem, Record, Source, VenueKind
@@ -230,9 +231,9 @@ def to_entry(record: Record, options: WriteOptions = WriteOptions()) -> Entry:
     return Entry(entry_type, record.key, fields)
 
 
-def bibtex_format() -> bibtexparser.BibtexFormat:
+def bibtex_format() -> BibtexFormat:
     """bibkit's layout: two-space indent, aligned values, trailing commas, one blank line between entries."""
-    fmt = bibtexparser.BibtexFormat()
+    fmt = BibtexFormat()  # type: ignore[no-untyped-call]
     fmt.indent = "  "
     fmt.value_column = "auto"
     fmt.block_separator = "\n"
@@ -243,7 +244,7 @@ def bibtex_format() -> bibtexparser.BibtexFormat:
 def write_string(records: list[Record], options: WriteOptions = WriteOptions(), header: str = "") -> str:
     """Deterministic BibTeX text for the records, in the order given."""
     library = Library([to_entry(r, options) for r in records])
-    body = bibtexparser.write_string(library, bibtex_format=bibtex_format(), unparse_stack=[])
+    body = bibtexparser_write(library, bibtex_format=bibtex_format(), unparse_stack=[])
     return header + body
 
 

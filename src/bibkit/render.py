@@ -15,13 +15,15 @@ import html
 import importlib.util
 import re
 import sys
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from pathlib import Path
 from types import ModuleType
 
+from pybtex.backends import BaseBackend
 from pybtex.backends import markdown as markdown_backend
-from pybtex.database import BibliographyData, parse_string
+from pybtex.database import BibliographyData, Entry, parse_string
 from pybtex.plugin import PluginNotFound, find_plugin
 from pybtex.richtext import Text
 from pybtex.style.formatting import BaseStyle
@@ -34,13 +36,15 @@ from .sources.bibscan import scan
 
 FORMATS = ("markdown", "html", "text", "latex")
 PLUGIN_GROUP = "pybtex.style.formatting"
+Section = tuple[tuple[str, ...], list[str]]  # a heading path and its entry lines
+Heading = tuple[int, str, tuple[str, ...]]  # level, text, path
 
 
 class StyleError(BibkitError):
     """An unknown style or format, or a style module without a Style class."""
 
 
-class ReadableMarkdown(markdown_backend.Backend):
+class ReadableMarkdown(markdown_backend.Backend):  # type: ignore[misc]  # pybtex is untyped
     """pybtex's Markdown backend escapes every '-', '.', '(' and '+', and the URLs of links; a
     reading list should stay readable, so only what would change the Markdown is escaped:
     emphasis and code markers, and '<' (HTML)."""
@@ -55,7 +59,7 @@ class ReadableMarkdown(markdown_backend.Backend):
         return f"[{text}]({url.replace(' ', '%20').replace(')', '%29')})" if text else ""
 
 
-def _backend(fmt: str):
+def _backend(fmt: str) -> BaseBackend:
     if fmt == "markdown":
         return ReadableMarkdown()
     name = {"text": "text", "html": "html", "latex": "latex"}[fmt]
@@ -122,7 +126,7 @@ def _import(path: Path) -> ModuleType:
     return module
 
 
-def short_venue(fields) -> str:
+def short_venue(fields: Mapping[str, str]) -> str:
     """ "NAACL 2019" from the official name a bibliography holds, for a reading list."""
     year = str(fields.get("year", "")).strip()
     howpublished = to_text(str(fields.get("howpublished", "")))
@@ -144,7 +148,7 @@ def _paragraphs(annote: str) -> list[str]:
     return [" ".join(p.split()) for p in to_text(annote).split("\n\n") if p.strip()]
 
 
-def _notes(entry, annote: str) -> list[str]:
+def _notes(entry: Entry, annote: str) -> list[str]:
     """The curator's notes as paragraphs below the entry's line; a repository's first paragraph
     is its description, on the line itself."""
     paragraphs = _paragraphs(annote)
@@ -153,7 +157,7 @@ def _notes(entry, annote: str) -> list[str]:
     return paragraphs
 
 
-def categories(entry) -> list[tuple[str, ...]]:
+def categories(entry: Entry) -> list[tuple[str, ...]]:
     keywords = to_text(str(entry.fields.get("keywords", "")))
     paths = [tuple(p.strip() for p in k.split("/") if p.strip()) for k in keywords.split(",")]
     return [p for p in paths if p] or [()]
@@ -211,7 +215,7 @@ def render(bib_text: str, style: LoadedStyle, fmt: str, title: str = "Reading li
     return Rendered(writer(sections, title), sum(len(lines) for _, lines in sections), warnings)
 
 
-def _tree_order(paths: list[tuple[str, ...]]):
+def _tree_order(paths: list[tuple[str, ...]]) -> Callable[[Section], tuple[int, ...]]:
     """Sort key that keeps each heading's sections together, headings in first-appearance order:
     a heading is opened once even when the lists file papers under it in several places."""
     first: dict[tuple[str, ...], int] = {}
@@ -221,7 +225,7 @@ def _tree_order(paths: list[tuple[str, ...]]):
     return lambda item: tuple(first[item[0][:depth]] for depth in range(1, len(item[0]) + 1))
 
 
-def _walk(sections):
+def _walk(sections: list[Section]) -> Iterator[tuple[list[Heading], list[str]]]:
     """(headings to open before this section, section lines), headings as (level, text, path)."""
     opened: tuple[str, ...] = ()
     for path, lines in sections:
@@ -233,7 +237,7 @@ def _walk(sections):
         yield heads, lines
 
 
-def _markdown(sections, title: str) -> str:
+def _markdown(sections: list[Section], title: str) -> str:
     out = [f"# {title}", ""]
     for heads, lines in _walk(sections):
         for level, text, _ in heads:
@@ -247,7 +251,7 @@ def _anchor(path: tuple[str, ...]) -> str:
     return f"sec-{slug}" if slug else "sec"
 
 
-def _html(sections, title: str) -> str:
+def _html(sections: list[Section], title: str) -> str:
     toc, body = [], []
     used: set[str] = set()
     for heads, lines in _walk(sections):
@@ -274,7 +278,7 @@ def _html(sections, title: str) -> str:
     )
 
 
-def _text(sections, title: str) -> str:
+def _text(sections: list[Section], title: str) -> str:
     out = [title, "=" * len(title), ""]
     for heads, lines in _walk(sections):
         for level, text, _ in heads:
@@ -283,7 +287,7 @@ def _text(sections, title: str) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def _latex(sections, title: str) -> str:
+def _latex(sections: list[Section], title: str) -> str:
     commands = ["section", "subsection", "subsubsection", "paragraph", "subparagraph"]
     out = [f"% {title}: generated by bibkit render"]
     for heads, lines in _walk(sections):

@@ -95,7 +95,7 @@ def to_text(latex: str) -> str:
     converter, walker_db = _decoder()
     walker = latexwalker.LatexWalker(latex, latex_context=walker_db, tolerant_parsing=True)
     nodes, _, _ = walker.get_latex_nodes()
-    return converter.nodelist_to_text(nodes)
+    return str(converter.nodelist_to_text(nodes))
 
 
 _MACROS = re.compile(r"\\[a-zA-Z]+\s*|\\.|[{}$]")

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-import bibtexparser
+from bibtexparser.entrypoint import parse_string
 
 from .. import ids
 from ..identity import normalized_title
@@ -224,7 +224,7 @@ class OfficialIndex:
 
 
 def parse_official(bibtex: str, source: str) -> Official | None:
-    library = bibtexparser.parse_string(bibtex)
+    library = parse_string(bibtex)
     if not library.entries:
         return None
     entry = library.entries[0]

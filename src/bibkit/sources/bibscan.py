@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import bibtexparser
+from bibtexparser.entrypoint import parse_string
 
 _BLOCK_START = re.compile(r"(?m)^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*([{(])")
 _BRACES = re.compile(r"[{}]")
@@ -143,7 +143,7 @@ def _parse_entry(block: ScannedBlock, text: str, pos: int, limit: int) -> int:
 
 def _fallback(text: str, line: int) -> ScannedBlock:
     """Parse one block with bibtexparser (parenthesised entries and other rare forms)."""
-    library = bibtexparser.parse_string(text)
+    library = parse_string(text)
     if library.entries and not library.failed_blocks:
         entry = library.entries[0]
         block = ScannedBlock("entry", text, line, entry.entry_type.lower(), entry.key)

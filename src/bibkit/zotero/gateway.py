@@ -21,6 +21,7 @@ from typing import Protocol
 import httpx
 
 from ..model import BibkitError
+from .types import JSONObject
 
 MAX_BATCH = 50  # the API takes at most 50 objects per write
 MAX_KEYS_PER_READ = 50
@@ -43,7 +44,7 @@ class PreconditionFailed(ZoteroError):
 @dataclass
 class WriteResult:
     version: int  # Last-Modified-Version after the write
-    successful: dict[int, dict] = field(default_factory=dict)  # index -> object (with its new version)
+    successful: dict[int, JSONObject] = field(default_factory=dict)  # index -> object (with its new version)
     unchanged: dict[int, str] = field(default_factory=dict)  # index -> key
     failed: dict[int, tuple[int, str]] = field(default_factory=dict)  # index -> (code, message)
 
@@ -62,11 +63,11 @@ class Gateway(Protocol):
         """What changed since version (None: nothing did). Trashed items included."""
         ...
 
-    def get_items(self, keys: list[str]) -> list[dict]: ...
+    def get_items(self, keys: list[str]) -> list[JSONObject]: ...
 
-    def get_collections(self, keys: list[str]) -> list[dict]: ...
+    def get_collections(self, keys: list[str]) -> list[JSONObject]: ...
 
-    def write(self, what: str, objects: list[dict], if_unmodified_since: int) -> WriteResult:
+    def write(self, what: str, objects: list[JSONObject], if_unmodified_since: int) -> WriteResult:
         """POST up to 50 objects to "items" or "collections"."""
         ...
 
@@ -89,9 +90,9 @@ class HttpGateway:
         method: str,
         path: str,
         *,
-        params: dict | None = None,
-        headers: dict | None = None,
-        body: list | None = None,
+        params: JSONObject | None = None,
+        headers: JSONObject | None = None,
+        body: list[JSONObject] | None = None,
     ) -> httpx.Response:
         """One request, retried while the server is busy or a connection drops mid-way, within the
         retry budget. A server that cannot be reached at all (refused, unknown host, no such
@@ -161,8 +162,8 @@ class HttpGateway:
         self._check(colls, "reading collection versions")
         return Changes(int(response.headers.get("Last-Modified-Version", version)), items, colls.json())
 
-    def _get(self, path: str, key_param: str, keys: list[str]) -> list[dict]:
-        out: list[dict] = []
+    def _get(self, path: str, key_param: str, keys: list[str]) -> list[JSONObject]:
+        out: list[JSONObject] = []
         for i in range(0, len(keys), MAX_KEYS_PER_READ):
             chunk = keys[i : i + MAX_KEYS_PER_READ]
             params = {key_param: ",".join(chunk), "includeTrashed": "1", "limit": "100", "format": "json"}
@@ -171,13 +172,13 @@ class HttpGateway:
             out.extend(obj["data"] for obj in response.json())
         return out
 
-    def get_items(self, keys: list[str]) -> list[dict]:
+    def get_items(self, keys: list[str]) -> list[JSONObject]:
         return self._get("/items", "itemKey", keys)
 
-    def get_collections(self, keys: list[str]) -> list[dict]:
+    def get_collections(self, keys: list[str]) -> list[JSONObject]:
         return self._get("/collections", "collectionKey", keys)
 
-    def write(self, what: str, objects: list[dict], if_unmodified_since: int) -> WriteResult:
+    def write(self, what: str, objects: list[JSONObject], if_unmodified_since: int) -> WriteResult:
         assert len(objects) <= MAX_BATCH
         response = self._request(
             "POST",

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from ..model import Kind, Person, Record, VenueKind
 from ..normalize.names import has_cjk
+from .types import JSONObject
 
 KEY_ALPHABET = "23456789ABCDEFGHIJKLMNPQRSTUVWXYZ"
 MARKER_TAG = "bibkit"  # on every item bibkit creates; with the key scheme, how it knows its own
@@ -126,8 +127,8 @@ def keyword_tags(record: Record) -> list[str]:
 
 @dataclass(frozen=True)
 class Mapped:
-    item: dict  # the regular item, without "version"
-    note: dict | None  # the curator's notes as a child note, or None
+    item: JSONObject  # the regular item, without "version"
+    note: JSONObject | None  # the curator's notes as a child note, or None
 
 
 def to_item(record: Record) -> Mapped:
@@ -248,6 +249,6 @@ MANAGED_FIELDS = (
 )
 
 
-def managed_view(item: dict) -> dict:
+def managed_view(item: JSONObject) -> JSONObject:
     """The managed fields of an item, empty values dropped, for comparison."""
     return {k: item[k] for k in MANAGED_FIELDS if item.get(k) not in (None, "", [])}

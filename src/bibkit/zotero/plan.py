@@ -10,23 +10,25 @@ adds its own and removes only those it added itself, so a colleague's tag surviv
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .mapping import MARKER_TAG, Mapped, item_key, managed_view
+from .types import JSONObject
 
 
 @dataclass(frozen=True)
 class Written:
     """What bibkit last wrote to an item: its managed fields, tags and collections."""
 
-    managed: dict
+    managed: JSONObject
     tags: tuple[str, ...]
     collections: tuple[str, ...]
 
 
 @dataclass
 class RemoteView:
-    items: dict[str, dict] = field(default_factory=dict)  # key -> item data (with "version")
+    items: dict[str, JSONObject] = field(default_factory=dict)  # key -> item data (with "version")
     collections: dict[str, int] = field(default_factory=dict)  # key -> version
     written: dict[str, Written] = field(default_factory=dict)  # key -> what bibkit wrote last
 
@@ -36,16 +38,16 @@ class Action:
     kind: str  # create | update | unchanged | conflict | trash | foreign
     key: str
     citation_key: str
-    payload: dict | None = None  # the exact JSON object to send
+    payload: JSONObject | None = None  # the exact JSON object to send
     fields: tuple[str, ...] = ()  # fields changed (update) or in conflict
     reason: str = ""
 
 
 @dataclass
 class Plan:
-    collections: list[dict] = field(default_factory=list)  # to create
+    collections: list[JSONObject] = field(default_factory=list)  # to create
     actions: list[Action] = field(default_factory=list)
-    notes: list[dict] = field(default_factory=list)  # child notes to create
+    notes: list[JSONObject] = field(default_factory=list)  # child notes to create
 
     def of(self, kind: str) -> list[Action]:
         return [a for a in self.actions if a.kind == kind]
@@ -59,11 +61,11 @@ class Plan:
         )
 
 
-def _tags(item: dict) -> list[str]:
+def _tags(item: JSONObject) -> list[str]:
     return [t["tag"] for t in item.get("tags", [])]
 
 
-def is_ours(item: dict) -> bool:
+def is_ours(item: JSONObject) -> bool:
     """bibkit's items carry its marker tag and a key derived from their citation key."""
     return MARKER_TAG in _tags(item) and item.get("key") == item_key(item.get("citationKey", ""))
 
@@ -76,7 +78,7 @@ def _merge(remote: list[str], previously_ours: tuple[str, ...], desired: list[st
 
 def plan_sync(
     desired: list[Mapped],
-    desired_collections: list[dict],
+    desired_collections: list[JSONObject],
     remote: RemoteView,
     *,
     force: bool = False,
@@ -127,7 +129,7 @@ def plan_sync(
     return plan
 
 
-def _compare(want: dict, have: dict, written: Written | None, force: bool) -> Action:
+def _compare(want: JSONObject, have: JSONObject, written: Written | None, force: bool) -> Action:
     key, citation_key = want["key"], want["citationKey"]
     desired, current = managed_view(want), managed_view(have)
     last = written.managed if written else None
@@ -141,7 +143,7 @@ def _compare(want: dict, have: dict, written: Written | None, force: bool) -> Ac
             conflicts.append(name)
         else:
             changed.append(name)
-    payload: dict = {"key": key, "version": have["version"]}
+    payload: JSONObject = {"key": key, "version": have["version"]}
     for name in changed:
         payload[name] = want.get(name, "" if name != "creators" else [])
     if have.get("deleted"):
@@ -176,9 +178,9 @@ def _compare(want: dict, have: dict, written: Written | None, force: bool) -> Ac
     return Action("update", key, citation_key, payload, tuple(changed))
 
 
-def collection_objects(paths: list[tuple[str, ...]], key_of) -> list[dict]:
+def collection_objects(paths: list[tuple[str, ...]], key_of: Callable[[tuple[str, ...]], str]) -> list[JSONObject]:
     """Collection JSON for every path and its ancestors, parents first."""
-    out: dict[tuple[str, ...], dict] = {}
+    out: dict[tuple[str, ...], JSONObject] = {}
     for path in paths:
         for depth in range(1, len(path) + 1):
             sub = path[:depth]

@@ -15,15 +15,19 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from ..files import write_atomic
 from ..model import Record
 from .gateway import MAX_BATCH, Gateway, PreconditionFailed, WriteResult
 from .mapping import MARKER_TAG, Mapped, collection_key, collection_paths, managed_view, to_item
 from .plan import Action, Plan, RemoteView, Written, collection_objects, is_ours, plan_sync
+from .types import JSONObject
 
 MAX_ROUNDS = 12
 STATE_VERSION = 1
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -32,8 +36,8 @@ class SyncState:
 
     group: int
     library_version: int = 0
-    items: dict[str, dict] = field(default_factory=dict)  # key -> last seen data of relevant items
-    written: dict[str, dict] = field(default_factory=dict)  # key -> {"managed", "tags", "collections"}
+    items: dict[str, JSONObject] = field(default_factory=dict)  # key -> last seen data of relevant items
+    written: dict[str, JSONObject] = field(default_factory=dict)  # key -> {"managed", "tags", "collections"}
     collections: dict[str, int] = field(default_factory=dict)
 
     @classmethod
@@ -57,7 +61,7 @@ class SyncState:
     def notes(self) -> set[str]:
         return {k for k, v in self.items.items() if v.get("itemType") == "note"}
 
-    def remember_written(self, item: dict) -> None:
+    def remember_written(self, item: JSONObject) -> None:
         self.written[item["key"]] = {
             "managed": managed_view(item),
             "tags": [t["tag"] for t in item.get("tags", []) if t["tag"] == MARKER_TAG or t.get("type") == 1],
@@ -71,9 +75,9 @@ class SyncReport:
     updated: list[str] = field(default_factory=list)
     unchanged: int = 0
     trashed: list[str] = field(default_factory=list)
-    conflicts: list[dict] = field(default_factory=list)
+    conflicts: list[JSONObject] = field(default_factory=list)
     foreign: list[str] = field(default_factory=list)
-    failed: list[dict] = field(default_factory=list)
+    failed: list[JSONObject] = field(default_factory=list)
     collections_created: int = 0
     notes_created: int = 0
     requests: int = 0
@@ -85,7 +89,7 @@ class SyncReport:
         return not self.failed
 
 
-def desired_state(records: list[Record]) -> tuple[list[Mapped], list[dict]]:
+def desired_state(records: list[Record]) -> tuple[list[Mapped], list[JSONObject]]:
     mapped = [to_item(r) for r in records]
     paths = list(dict.fromkeys(p for r in records for p in collection_paths(r)))
     return mapped, collection_objects(paths, collection_key)
@@ -162,7 +166,7 @@ def _summarise(report: SyncReport, gateway: Gateway) -> None:
     report.foreign = [a.citation_key for a in plan.of("foreign")]
 
 
-def _batches(objects: list, size: int = MAX_BATCH) -> list[list]:
+def _batches(objects: list[T], size: int = MAX_BATCH) -> list[list[T]]:
     return [objects[i : i + size] for i in range(0, len(objects), size)]
 
 
@@ -183,15 +187,15 @@ def _apply(
             state.collections[obj["key"]] = obj["version"]
             report.collections_created += 1
         _after_batch(state, state_path, progress, len(batch))
-    writes: list[tuple[Action, dict]] = [
+    writes: list[tuple[Action, JSONObject]] = [
         (a, a.payload)
         for a in plan.actions
         if a.payload is not None and a.kind in ("create", "update", "trash", "conflict") and a.key not in given_up
     ]
     refetch: list[str] = []
-    for batch in _batches(writes):
-        result = _write(gateway, state, "items", [p for _, p in batch], report, given_up)
-        for index, (action, _) in enumerate(batch):
+    for chunk in _batches(writes):
+        result = _write(gateway, state, "items", [p for _, p in chunk], report, given_up)
+        for index, (action, _) in enumerate(chunk):
             if index in result.successful:
                 obj = result.successful[index]
                 state.items[obj["key"]] = obj
@@ -210,16 +214,16 @@ def _apply(
                 code, _ = result.failed[index]
                 if code == 412:
                     refetch.append(action.key)  # exists already, or changed meanwhile: read it again
-        _after_batch(state, state_path, progress, len(batch))
-    for batch in _batches([n for n in plan.notes if n["parentItem"] in state.items and n["key"] not in given_up]):
-        result = _write(gateway, state, "items", batch, report, given_up)
+        _after_batch(state, state_path, progress, len(chunk))
+    for notes in _batches([n for n in plan.notes if n["parentItem"] in state.items and n["key"] not in given_up]):
+        result = _write(gateway, state, "items", notes, report, given_up)
         for obj in result.successful.values():
             state.items[obj["key"]] = obj
             report.notes_created += 1
         for index, (code, _) in result.failed.items():
             if code == 412:
-                refetch.append(batch[index]["key"])
-        _after_batch(state, state_path, progress, len(batch))
+                refetch.append(notes[index]["key"])
+        _after_batch(state, state_path, progress, len(notes))
     if refetch:
         for item in gateway.get_items(sorted(set(refetch))):
             state.items[item["key"]] = item
@@ -227,7 +231,7 @@ def _apply(
 
 
 def _write(
-    gateway: Gateway, state: SyncState, what: str, batch: list[dict], report: SyncReport, given_up: set[str]
+    gateway: Gateway, state: SyncState, what: str, batch: list[JSONObject], report: SyncReport, given_up: set[str]
 ) -> WriteResult:
     result = gateway.write(what, batch, state.library_version)
     state.library_version = result.version  # each response's version is the next batch's precondition
