@@ -16,7 +16,7 @@ from bibtexparser.library import Library
 from bibtexparser.model import Entry, Field
 
 from .bibtex import bibtex_format
-from .dedupe import Findings, find_duplicates
+from .dedupe import Findings, find_duplicates, lead_rank
 from .model import Suspect
 from .sources.bibfile import BibFile, BibItem, read_bib
 
@@ -64,7 +64,7 @@ VENUE_FIELDS = frozenset(
 
 
 def _lead(items: list[BibItem]) -> BibItem:
-    return max(items, key=lambda it: (it.record.published, it.author_count(), bool(it.record.year)))
+    return max(items, key=lambda it: lead_rank(it.record, it.author_count()))
 
 
 def _split_list(value: str) -> list[str]:

@@ -32,6 +32,7 @@ from .normalize.latex import escape, to_ascii, to_text
 from .normalize.names import format_person
 from .normalize.titles import protect_title
 from .sources.bibscan import scan
+from .text import MONTHS
 
 FIELD_ORDER = (
     "author",
@@ -74,7 +75,6 @@ PLAIN_FIELDS = (
     ("place", "address"),
     ("abstract", "abstract"),
 )
-MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
 @dataclass(frozen=True)

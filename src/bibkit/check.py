@@ -19,7 +19,7 @@ from .dedupe import find_duplicates
 from .model import Problem, Severity, Source
 from .normalize.titles import needs_braces
 from .sources.bibfile import record_from_fields
-from .sources.bibscan import ScannedBlock, scan
+from .sources.bibscan import scan
 
 # BibTeX's standard entry types and their required fields ("a|b": either).
 REQUIRED = {
@@ -64,10 +64,6 @@ HTTPS_HOSTS = (
     "jalammar.github.io",
     "kexue.fm",
 )
-
-
-def _line(block: ScannedBlock, name: str) -> int:
-    return block.field_line(name)
 
 
 def _unprotected(title: str) -> list[str]:
@@ -156,18 +152,18 @@ def check_text(text: str, file: str, *, ascii_only: bool = False) -> list[Proble
             add(block.line, key, "warning", "missing-author", "no author")
         year = f.get("year", "").strip()
         if year and not (year.isdigit() and len(year) == 4 and 1000 <= int(year) <= this_year + 1):
-            add(_line(block, "year"), key, "error", "invalid-year", f"year {year!r} is not a plausible year")
+            add(block.field_line("year"), key, "error", "invalid-year", f"year {year!r} is not a plausible year")
         doi = ids.unescape_url(f.get("doi", "")).strip()
         if doi and not DOI.match(ids.normalize_doi(doi)):
-            add(_line(block, "doi"), key, "error", "invalid-doi", f"{doi!r} is not a DOI")
+            add(block.field_line("doi"), key, "error", "invalid-doi", f"{doi!r} is not a DOI")
         prefix = (f.get("archiveprefix", "") or f.get("eprinttype", "")).lower()
         if f.get("eprint") and prefix in ("arxiv", "") and ids.parse_arxiv_id(f["eprint"]) is None:
-            add(_line(block, "eprint"), key, "error", "invalid-arxiv-id", f"{f['eprint']!r} is not an arXiv id")
+            add(block.field_line("eprint"), key, "error", "invalid-arxiv-id", f"{f['eprint']!r} is not an arXiv id")
         for name in PRINTED_FIELDS:
             bad = _unescaped_special(f.get(name, ""))
             if bad:
                 add(
-                    _line(block, name),
+                    block.field_line(name),
                     key,
                     "error",
                     "latex-special",
@@ -175,11 +171,11 @@ def check_text(text: str, file: str, *, ascii_only: bool = False) -> list[Proble
                 )
         title = f.get("title", "")
         if MARKDOWN.search(title):
-            add(_line(block, "title"), key, "error", "markdown-in-title", "the title holds Markdown markup")
+            add(block.field_line("title"), key, "error", "markdown-in-title", "the title holds Markdown markup")
         unprotected = _unprotected(title)
         if unprotected:
             add(
-                _line(block, "title"),
+                block.field_line("title"),
                 key,
                 "warning",
                 "unprotected-capitals",
@@ -188,11 +184,11 @@ def check_text(text: str, file: str, *, ascii_only: bool = False) -> list[Proble
         url = ids.unescape_url(f.get("url", ""))
         host = ids.host_of(url) if url else ""
         if url.startswith("http://") and any(host == h or host.endswith("." + h) for h in HTTPS_HOSTS):
-            add(_line(block, "url"), key, "warning", "http-link", "http:// link where https:// exists")
+            add(block.field_line("url"), key, "warning", "http-link", "http:// link where https:// exists")
         if ascii_only:
             for name, value in f.items():
                 if not value.isascii():
-                    add(_line(block, name), key, "warning", "non-ascii", f"{name} has non-ASCII characters")
+                    add(block.field_line(name), key, "warning", "non-ascii", f"{name} has non-ASCII characters")
     # Duplicate entries: the deduplication engine, reported on the later entry of each pair.
     records = [record_from_fields(b.entry_type, b.key, b.fields, file, b.line) for b in entries]
     for group in find_duplicates(records).groups:

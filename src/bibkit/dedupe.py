@@ -1,6 +1,6 @@
 """One entry per work: the duplicate finder and the record merge.
 
-Tiers, first decisive rule wins (see ../shared/docs/bibtex-conventions.md):
+Tiers, first decisive rule wins:
 
 1. a shared identifier -- arXiv id (an arXiv DataCite DOI counts as one), DOI, ACL
    Anthology id, OpenReview forum id, PMLR id -- or the same main link (posts and
@@ -8,7 +8,9 @@ Tiers, first decisive rule wins (see ../shared/docs/bibtex-conventions.md):
 2. the same normalised title (letters *and* digits, Unicode folded, LaTeX and punctuation
    dropped) means the same work when nothing contradicts it: years within one of each
    other and a shared author family name, where both sides have them, and no two
-   different arXiv ids or publisher DOIs;
+   different identifiers of one scheme; a title alone (no year or author to confirm) must
+   be a real title of three words or more, and more than five records under one title
+   are reported, not merged;
 3. a very similar title (rapidfuzz ratio >= 90) -- a typo, a truncated title -- merges
    under the same guards *and* at least one positive agreement (year or author); a
    title that only adds or drops whole words ("Memory Transformer" / "Memory Transformer
@@ -32,7 +34,7 @@ from rapidfuzz.distance import Levenshtein
 from . import ids
 from .identity import normalized_title, strong_tokens, title_words
 from .model import Kind, Link, Merge, Person, Record, Suspect
-from .normalize.names import has_cjk
+from .text import has_cjk
 
 T = TypeVar("T")
 FUZZY_THRESHOLD = 90.0
@@ -257,10 +259,12 @@ def find_duplicates(
 # Merging records (the build pipeline)
 
 
-def _rank(record: Record) -> tuple[int, int, int, int]:
-    """Which record leads a merge: one that already has a key, then a published version over a
-    preprint, then the fuller one."""
-    return (1 if record.key else 0, 1 if record.published else 0, len(record.authors), 1 if record.year else 0)
+def lead_rank(record: Record, authors: int | None = None) -> tuple[int, int, int, int]:
+    """Which version of a work leads a merge (build and `bibkit dedupe` alike): one that already
+    has a key, then a published version over a preprint, then the one with more authors (counted
+    by the caller when it parses names lazily), then one with a year."""
+    count = len(record.authors) if authors is None else authors
+    return (1 if record.key else 0, 1 if record.published else 0, count, 1 if record.year else 0)
 
 
 def _unique(items: tuple[T, ...]) -> tuple[T, ...]:
@@ -270,7 +274,7 @@ def _unique(items: tuple[T, ...]) -> tuple[T, ...]:
 def merge_records(group: Sequence[Record]) -> Record:
     """Merge records of one work: the best-ranked leads (type, venue, year), the others fill
     gaps; every place, category, link, note and nickname is kept."""
-    lead = max(group, key=_rank)  # max() keeps the first of equals: deterministic
+    lead = max(group, key=lead_rank)  # max() keeps the first of equals: deterministic
     merged = lead
     for other in group:
         if other is lead:

@@ -22,6 +22,7 @@ from unidecode import unidecode
 
 from .identity import identity_tokens
 from .model import Record
+from .text import CJK_CHARS, CJK_RUN
 
 SKIP_WORDS = frozenset(
     """a an the of on in for to and or with without is are be been was were do does did
@@ -32,10 +33,7 @@ SKIP_WORDS = frozenset(
     upon within per versus vs de la le les der die das el y et""".split()
 )
 
-_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]+")
-_TOKEN = re.compile(
-    r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]+|[^\s\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]+"
-)
+_TOKEN = re.compile(f"[{CJK_CHARS}]+|[^\\s{CJK_CHARS}]+")
 
 
 def ascii_word(text: str) -> str:
@@ -43,12 +41,13 @@ def ascii_word(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", unidecode(text).lower())
 
 
-def title_words(title: str) -> list[str]:
-    """Significant title words as key material, in order."""
+def key_words(title: str) -> list[str]:
+    """Significant title words as key material, in order (not identity.title_words, which
+    folds every word of a title for comparison)."""
     words = []
     # URL-like titles split at their separators; hyphenated words stay whole ("nonlocal").
     for token in _TOKEN.findall(re.sub(r"[/.#?=&:_]+", " ", title)):
-        if _CJK_RUN.fullmatch(token):
+        if CJK_RUN.fullmatch(token):
             word = ascii_word(token[:4])
         else:
             word = ascii_word(token)
@@ -60,7 +59,7 @@ def title_words(title: str) -> list[str]:
 
 
 def key_base(record: Record) -> str:
-    words = title_words(record.title) or ["untitled"]
+    words = key_words(record.title) or ["untitled"]
     year = str(record.year) if record.year else ""
     author = ""
     if record.authors:

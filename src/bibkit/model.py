@@ -105,11 +105,6 @@ class Person:
     jr: str = ""
     literal: bool = False
 
-    @property
-    def family(self) -> str:
-        """The family name as a key generator uses it (particles excluded)."""
-        return self.last
-
 
 @dataclass(frozen=True)
 class Venue:

@@ -33,6 +33,7 @@ from .model import BibkitError
 from .normalize.latex import escape, to_text
 from .normalize.venues import parse_venue
 from .sources.bibscan import scan
+from .text import CJK_CHARS
 
 FORMATS = ("markdown", "html", "text", "latex")
 PLUGIN_GROUP = "pybtex.style.formatting"
@@ -247,7 +248,7 @@ def _markdown(sections: list[Section], title: str) -> str:
 
 
 def _anchor(path: tuple[str, ...]) -> str:
-    slug = re.sub(r"[^\w\u4e00-\u9fff]+", "-", "-".join(path).lower()).strip("-")
+    slug = re.sub(f"[^\\w{CJK_CHARS}]+", "-", "-".join(path).lower()).strip("-")
     return f"sec-{slug}" if slug else "sec"
 
 

@@ -12,8 +12,9 @@ import re
 from pybtex.database import Person as PybtexPerson
 
 from ..model import Person
+from ..text import has_cjk
+from .latex import to_text
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _ET_AL = re.compile(r",?\s*\b(?:et\.?\s*al\.?|and\s+others|etc\.?)\s*$", re.I)
 _ORG_WORDS = {
     "ai",
@@ -44,10 +45,6 @@ _ORG_WORDS = {
     "club",
     "box",
 }
-
-
-def has_cjk(text: str) -> bool:
-    return bool(_CJK.search(text))
 
 
 def split_authors(text: str) -> tuple[list[str], bool]:
@@ -109,3 +106,67 @@ def format_person(person: Person) -> str:
     if person.first:
         return f"{last}, {person.first}"
     return last
+
+
+# ---------------------------------------------------------------------------------------------
+# BibTeX name lists ("Doe, Jane and {Google} and others"), as .bib files write them
+
+
+_SIMPLE_NAME = re.compile(r"^[^{}\\]+$")
+
+
+def _simple_person(name: str) -> Person | None:
+    """BibTeX's name rules for names without braces or commands (the common case), fast."""
+    if not _SIMPLE_NAME.match(name):
+        return None
+    parts = [p.strip() for p in name.split(",")]
+    if len(parts) == 1:
+        words = parts[0].split()
+        if len(words) == 1:
+            return Person(last=words[0], literal=False)
+        # "First von Last": the von part starts at the first lower-case word before the last.
+        i = next((k for k, w in enumerate(words[:-1]) if w[:1].islower()), len(words) - 1)
+        j = max((k for k, w in enumerate(words[:-1]) if w[:1].islower()), default=i - 1)
+        first, von, last = words[:i], words[i : j + 1], words[j + 1 :]
+        return Person(last=" ".join(last), first=" ".join(first), von=" ".join(von))
+    if len(parts) in (2, 3):
+        lastpart = parts[0].split()
+        k = max((n for n, w in enumerate(lastpart[:-1]) if w[:1].islower()), default=-1)
+        von, last = lastpart[: k + 1], lastpart[k + 1 :]
+        jr = parts[1] if len(parts) == 3 else ""
+        return Person(last=" ".join(last), first=parts[-1], von=" ".join(von), jr=jr)
+    return None
+
+
+def parse_people(raw: str) -> tuple[tuple[Person, ...], bool]:
+    """A BibTeX name list ("Doe, Jane and {Google} and others") as Person values."""
+    people = []
+    others = False
+    for part in re.split(r"\s+and\s+", raw.strip()):
+        part = part.strip()
+        if not part:
+            continue
+        if part.lower() == "others":
+            others = True
+            continue
+        if part.startswith("{") and part.endswith("}") and part.count("{") == 1:
+            people.append(Person(last=to_text(part), literal=True))
+            continue
+        simple = _simple_person(part)
+        if simple is not None:
+            people.append(simple)
+            continue
+        parsed = PybtexPerson(part)
+        last = to_text(" ".join(parsed.last_names))
+        if not last:
+            people.append(Person(last=to_text(part), literal=True))
+            continue
+        people.append(
+            Person(
+                last=last,
+                first=to_text(" ".join(parsed.first_names + parsed.middle_names)),
+                von=to_text(" ".join(parsed.prelast_names)),
+                jr=to_text(" ".join(parsed.lineage_names)),
+            )
+        )
+    return tuple(people), others

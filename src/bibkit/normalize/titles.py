@@ -15,8 +15,8 @@ import re
 from functools import lru_cache
 from importlib import resources
 
+from ..text import has_cjk
 from .latex import escape
-from .names import has_cjk
 
 _MARKDOWN_RESIDUE = re.compile(r"(\*\*|__|`+|~~|(?<!\w)\*(?=\w)|(?<=\w)\*(?!\w))")
 _SPACE_AFTER_COLON = re.compile(r"(?<=[A-Za-z0-9\)]):(?=[A-Z])")

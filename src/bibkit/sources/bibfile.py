@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pybtex.database import Person as PybtexPerson
-
 from .. import ids
 from ..identity import normalized_title
-from ..model import Identifiers, Kind, Person, Problem, Record, Severity, Source, Venue, VenueKind
+from ..model import Identifiers, Kind, Problem, Record, Severity, Source, Venue, VenueKind
 from ..normalize.latex import strip_latex, to_text
+from ..normalize.names import parse_people
+from ..text import month_number, year_in
 from .bibscan import ScannedBlock, scan
 
 _REPOSITORY_HINT = re.compile(r"repository|github|gitlab|software", re.I)
@@ -53,66 +53,6 @@ class BibFile:
     blocks: list[ScannedBlock]  # every block in file order, failed ones included; texts join to the file
     items: list[BibItem]
     problems: list[Problem]
-
-
-_SIMPLE_NAME = re.compile(r"^[^{}\\]+$")
-
-
-def _simple_person(name: str) -> Person | None:
-    """BibTeX's name rules for names without braces or commands (the common case), fast."""
-    if not _SIMPLE_NAME.match(name):
-        return None
-    parts = [p.strip() for p in name.split(",")]
-    if len(parts) == 1:
-        words = parts[0].split()
-        if len(words) == 1:
-            return Person(last=words[0], literal=False)
-        # "First von Last": the von part starts at the first lower-case word before the last.
-        i = next((k for k, w in enumerate(words[:-1]) if w[:1].islower()), len(words) - 1)
-        j = max((k for k, w in enumerate(words[:-1]) if w[:1].islower()), default=i - 1)
-        first, von, last = words[:i], words[i : j + 1], words[j + 1 :]
-        return Person(last=" ".join(last), first=" ".join(first), von=" ".join(von))
-    if len(parts) in (2, 3):
-        lastpart = parts[0].split()
-        k = max((n for n, w in enumerate(lastpart[:-1]) if w[:1].islower()), default=-1)
-        von, last = lastpart[: k + 1], lastpart[k + 1 :]
-        jr = parts[1] if len(parts) == 3 else ""
-        return Person(last=" ".join(last), first=parts[-1], von=" ".join(von), jr=jr)
-    return None
-
-
-def parse_people(raw: str) -> tuple[tuple[Person, ...], bool]:
-    """A BibTeX name list ("Doe, Jane and {Google} and others") as Person values."""
-    people = []
-    others = False
-    for part in re.split(r"\s+and\s+", raw.strip()):
-        part = part.strip()
-        if not part:
-            continue
-        if part.lower() == "others":
-            others = True
-            continue
-        if part.startswith("{") and part.endswith("}") and part.count("{") == 1:
-            people.append(Person(last=to_text(part), literal=True))
-            continue
-        simple = _simple_person(part)
-        if simple is not None:
-            people.append(simple)
-            continue
-        parsed = PybtexPerson(part)
-        last = to_text(" ".join(parsed.last_names))
-        if not last:
-            people.append(Person(last=to_text(part), literal=True))
-            continue
-        people.append(
-            Person(
-                last=last,
-                first=to_text(" ".join(parsed.first_names + parsed.middle_names)),
-                von=to_text(" ".join(parsed.prelast_names)),
-                jr=to_text(" ".join(parsed.lineage_names)),
-            )
-        )
-    return tuple(people), others
 
 
 def record_from_fields(
@@ -187,7 +127,7 @@ def record_from_fields(
         # often a preprint, so it is compared with papers.
         kind = Kind.PAPER
     authors, others = parse_people(f.get("author", "") or f.get("editor", "")) if with_authors else ((), False)
-    year_match = re.search(r"(?:19|20)\d{2}", f.get("year", "") or f.get("date", ""))
+    year = year_in(f.get("year", "") or f.get("date", ""))
     keywords = [k.strip() for k in text(f.get("keywords", "")).split(",") if k.strip()]
     # Each keyword is a place the work is filed under: a category path, levels split on "/".
     paths = tuple(tuple(p.strip() for p in k.split("/") if p.strip()) for k in keywords) or ((),)
@@ -197,7 +137,7 @@ def record_from_fields(
         sources=(Source(file, line, list_name),) * len(paths),
         authors=authors,
         others=others,
-        year=int(year_match.group(0)) if year_match else None,
+        year=year,
         venue=venue,
         ids=identifiers,
         url=url,
@@ -206,7 +146,7 @@ def record_from_fields(
         key=key,
         site=text(f.get("howpublished", "")) if kind in (Kind.ARTICLE, Kind.WEBPAGE, Kind.REPOSITORY) else "",
         nickname=text(f.get("shorttitle", "")),
-        month=_month(f.get("month", "")),
+        month=month_number(f.get("month", "")),
         notes=tuple(n for n in [text(f.get("annote", "") or f.get("annotation", ""))] if n),
         volume=f.get("volume", ""),
         issue=f.get("number", "") or f.get("issue", ""),
@@ -215,16 +155,6 @@ def record_from_fields(
         abstract=text(f.get("abstract", "")),
         language=text(f.get("language", "") or f.get("langid", "")),
     )
-
-
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-
-
-def _month(value: str) -> int | None:
-    value = value.strip().lower()[:3]
-    if value.isdigit():
-        return int(value) if 1 <= int(value) <= 12 else None
-    return _MONTHS.index(value) + 1 if value in _MONTHS else None
 
 
 def read_bib(text: str, file: str, with_authors: bool = False, list_name: str = "", exact_text: bool = True) -> BibFile:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 from bibtexparser.entrypoint import parse_string
 
@@ -34,9 +35,12 @@ _KEY = re.compile(r"\s*([^,{}\n]+?)\s*(?:,|(?=}))")  # lenient: `bibkit check` j
 _SPECIAL = {"comment", "preamble", "string"}
 
 
+BlockKind = Literal["entry", "failed", "other"]  # an entry, a block that does not parse, anything else
+
+
 @dataclass
 class ScannedBlock:
-    kind: str  # "entry" | "failed" | "other"
+    kind: BlockKind
     text: str  # the block's exact text
     line: int  # 1-based line of its first character
     entry_type: str = ""

@@ -65,8 +65,6 @@ class Gateway(Protocol):
 
     def get_items(self, keys: list[str]) -> list[JSONObject]: ...
 
-    def get_collections(self, keys: list[str]) -> list[JSONObject]: ...
-
     def write(self, what: str, objects: list[JSONObject], if_unmodified_since: int) -> WriteResult:
         """POST up to 50 objects to "items" or "collections"."""
         ...
@@ -174,9 +172,6 @@ class HttpGateway:
 
     def get_items(self, keys: list[str]) -> list[JSONObject]:
         return self._get("/items", "itemKey", keys)
-
-    def get_collections(self, keys: list[str]) -> list[JSONObject]:
-        return self._get("/collections", "collectionKey", keys)
 
     def write(self, what: str, objects: list[JSONObject], if_unmodified_since: int) -> WriteResult:
         assert len(objects) <= MAX_BATCH

@@ -14,7 +14,7 @@ import html
 from dataclasses import dataclass
 
 from ..model import Kind, Person, Record, VenueKind
-from ..normalize.names import has_cjk
+from ..text import has_cjk
 from .types import JSONObject
 
 KEY_ALPHABET = "23456789ABCDEFGHIJKLMNPQRSTUVWXYZ"

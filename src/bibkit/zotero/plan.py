@@ -12,9 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Literal
 
 from .mapping import MARKER_TAG, Mapped, item_key, managed_view
 from .types import JSONObject
+
+# What the planner decided for one item: write it (create, update, trash), leave it (unchanged), keep a
+# colleague's edit (conflict), or not touch an item bibkit did not create (foreign).
+ActionKind = Literal["create", "update", "unchanged", "conflict", "trash", "foreign"]
 
 
 @dataclass(frozen=True)
@@ -35,7 +40,7 @@ class RemoteView:
 
 @dataclass(frozen=True)
 class Action:
-    kind: str  # create | update | unchanged | conflict | trash | foreign
+    kind: ActionKind
     key: str
     citation_key: str
     payload: JSONObject | None = None  # the exact JSON object to send
@@ -49,7 +54,7 @@ class Plan:
     actions: list[Action] = field(default_factory=list)
     notes: list[JSONObject] = field(default_factory=list)  # child notes to create
 
-    def of(self, kind: str) -> list[Action]:
+    def of(self, kind: ActionKind) -> list[Action]:
         return [a for a in self.actions if a.kind == kind]
 
     @property

@@ -3,7 +3,7 @@
 pyzotero sets up the client: authentication headers, the API version, the endpoint.  The
 writes themselves go through ``HttpGateway`` on pyzotero's httpx client rather than
 ``create_items``/``update_items``: those mint a new write token per call, reuse one
-``If-Unmodified-Since-Version`` across chunks and swallow a 429 (zotero-sync-notes.md).
+``If-Unmodified-Since-Version`` across chunks and swallow a 429.
 """
 
 from __future__ import annotations

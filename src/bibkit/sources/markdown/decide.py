@@ -15,7 +15,8 @@ from dataclasses import dataclass, field, replace
 from ... import ids
 from ...model import Kind, Problem, Record, Source
 from ...normalize.titles import clean_title
-from ...normalize.venues import YEAR, looks_like_venue
+from ...normalize.venues import looks_like_venue
+from ...text import YEAR
 from .blocks import Block, blocks_of, heading_text, is_contents_heading, is_navigation_link
 from .forms import Candidate, read_item, read_link, read_row
 from .record import Context, build_record, identifiers_of, markdown_residue

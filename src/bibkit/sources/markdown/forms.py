@@ -22,7 +22,8 @@ from typing import Literal
 
 from ... import ids
 from ...normalize.names import split_authors
-from ...normalize.venues import YEAR, looks_like_venue
+from ...normalize.venues import looks_like_venue
+from ...text import YEAR
 from .segments import Segment, plain
 from .titles import is_generic, is_label, is_url_text, strip_decorations
 
