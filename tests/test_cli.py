@@ -130,3 +130,16 @@ def test_lost_identifiers_and_absorbing_entries_are_reported_and_strict_fails(tm
     assert ("absorbed", 4) in kinds
     code, output = _run(["build", "l.md", "--out", "bib", "--no-resolve", "--strict"], tmp_path)
     assert code == 1 and "openreview:abcdef is linked here but is no entry's identifier" in output
+
+
+def test_the_combined_file_reports_the_entry_types_it_was_written_with(tmp_path: Path) -> None:
+    (tmp_path / "l.md").write_text(
+        "## S\n- [A Preprint About Things](https://arxiv.org/abs/1901.00001)\n"
+        "- [Another Preprint Here](https://arxiv.org/abs/1901.00002)\n",
+        "utf-8",
+    )
+    code, output = _run(["build", "l.md", "--out", "bib", "--no-resolve", "--scholar-arxiv", "--json"], tmp_path)
+    report = json.loads(output)
+    (listed,) = report["lists"]
+    assert listed["entries_by_type"] == {"article": 2}
+    assert report["combined"]["entries_by_type"] == {"article": 2}, "not recomputed with default options"

@@ -40,11 +40,14 @@ def normalize_record(record: Record) -> tuple[Record, list[Problem]]:
         stated = venue_of_acl_id(record.ids.acl)
         if stated:
             acronym, acl_year = stated
+            # The id is exact, the list's year a note by hand: the id wins, and the warning says so.
             if year and year != acl_year:
                 warn("acl-year", f"listed as {year} but ACL Anthology {record.ids.acl} is from {acl_year}")
+                if venue is not None and venue.year == year and acronym:
+                    venue = venue_named(acronym, acl_year)
             if venue is None and acronym:
                 venue = venue_named(acronym, acl_year)
-            year = year or acl_year
+            year = acl_year
 
     arxiv = record.ids.arxiv
     month = record.month
