@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from .dedupe import find_duplicates
 from .model import Problem, Severity, Source
 from .normalize.titles import needs_braces
 from .sources.bibfile import record_from_fields
-from .sources.bibscan import scan
+from .sources.bibscan import ScannedBlock, scan
 
 # BibTeX's standard entry types and their required fields ("a|b": either).
 REQUIRED = {
@@ -113,95 +114,116 @@ def _unescaped_special(value: str) -> str:
     return m.group(0) if m else ""
 
 
-def check_text(text: str, file: str, *, ascii_only: bool = False) -> list[Problem]:
-    findings: list[Problem] = []
+# A check's finding on one entry: the field it is about ("" for the entry's first line), its
+# severity, kind and message.
+Hit = tuple[str, Severity, str, str]
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
-    def add(line: int, key: str, severity: str, kind: str, message: str) -> None:
-        findings.append(Problem(Source(file, line), kind, message, Severity(severity), key))
 
-    blocks = scan(text)
-    entries = [b for b in blocks if b.kind == "entry"]
+def _required_fields(block: ScannedBlock) -> Iterator[Hit]:
+    for required in REQUIRED.get(block.entry_type, ()):
+        options = required.split("|")
+        if required != "author" and not any(block.fields.get(o, "").strip() for o in options):
+            yield "", ERROR, "missing-field", f"@{block.entry_type} needs {' or '.join(options)}"
+    if not (block.fields.get("author") or block.fields.get("editor")):
+        yield "", WARNING, "missing-author", "no author"  # a warning: many lists know no authors
+
+
+def _identifiers(block: ScannedBlock) -> Iterator[Hit]:
+    f = block.fields
+    year = f.get("year", "").strip()
+    if year and not (year.isdigit() and len(year) == 4 and 1000 <= int(year) <= date.today().year + 1):
+        yield "year", ERROR, "invalid-year", f"year {year!r} is not a plausible year"
+    doi = ids.unescape_url(f.get("doi", "")).strip()
+    if doi and not DOI.match(ids.normalize_doi(doi)):
+        yield "doi", ERROR, "invalid-doi", f"{doi!r} is not a DOI"
+    prefix = (f.get("archiveprefix", "") or f.get("eprinttype", "")).lower()
+    if f.get("eprint") and prefix in ("arxiv", "") and ids.parse_arxiv_id(f["eprint"]) is None:
+        yield "eprint", ERROR, "invalid-arxiv-id", f"{f['eprint']!r} is not an arXiv id"
+
+
+def _latex_text(block: ScannedBlock) -> Iterator[Hit]:
+    for name in PRINTED_FIELDS:
+        bad = _unescaped_special(block.fields.get(name, ""))
+        if bad:
+            yield name, ERROR, "latex-special", f"{name} has an unescaped {bad!r}: LaTeX stops there (write \\{bad})"
+    title = block.fields.get("title", "")
+    if MARKDOWN.search(title):
+        yield "title", ERROR, "markdown-in-title", "the title holds Markdown markup"
+    unprotected = _unprotected(title)
+    if unprotected:
+        braced = f"{{{unprotected[0]}}}"
+        yield (
+            "title",
+            WARNING,
+            "unprotected-capitals",
+            (f"{', '.join(unprotected[:3])} would be lower-cased by BibTeX styles: brace them ({braced})"),
+        )
+
+
+def _links(block: ScannedBlock) -> Iterator[Hit]:
+    url = ids.unescape_url(block.fields.get("url", ""))
+    host = ids.host_of(url) if url else ""
+    if url.startswith("http://") and any(host == h or host.endswith("." + h) for h in HTTPS_HOSTS):
+        yield "url", WARNING, "http-link", "http:// link where https:// exists"
+
+
+def _ascii(block: ScannedBlock) -> Iterator[Hit]:
+    for name, value in block.fields.items():
+        if not value.isascii():
+            yield name, WARNING, "non-ascii", f"{name} has non-ASCII characters"
+
+
+ENTRY_CHECKS: tuple[Callable[[ScannedBlock], Iterator[Hit]], ...] = (
+    _required_fields,
+    _identifiers,
+    _latex_text,
+    _links,
+)
+
+
+def _unparsable(blocks: list[ScannedBlock], file: str) -> Iterator[Problem]:
     for block in blocks:
         if block.kind == "failed":
             key_match = re.match(r"\s*@\s*\w+\s*[{(]\s*([^,\s]*)", block.text)
             kind = "unbalanced-braces" if "brace" in block.error or "close" in block.error else "unparsable"
-            add(
-                block.line,
-                key_match.group(1) if key_match else "",
-                "error",
-                kind,
-                f"cannot parse this entry: {block.error}",
-            )
+            key = key_match.group(1) if key_match else ""
+            yield Problem(Source(file, block.line), kind, f"cannot parse this entry: {block.error}", ERROR, key)
+
+
+def _keys(entries: list[ScannedBlock], file: str) -> Iterator[Problem]:
     seen: dict[str, int] = {}
-    this_year = date.today().year
     for block in entries:
-        key, f = block.key, block.fields
-        if key.lower() in seen:
-            add(block.line, key, "error", "duplicate-key", f"key already used on line {seen[key.lower()]}")
-        else:
-            seen[key.lower()] = block.line
-        if BAD_KEY_CHARS.search(key):
-            add(block.line, key, "error", "invalid-key", "the key has characters BibTeX rejects")
-        for required in REQUIRED.get(block.entry_type, ()):
-            options = required.split("|")
-            if not any(f.get(o, "").strip() for o in options):
-                if required == "author":
-                    continue  # reported below as a warning: many lists know no authors
-                add(block.line, key, "error", "missing-field", f"@{block.entry_type} needs {' or '.join(options)}")
-        if not (f.get("author") or f.get("editor")):
-            add(block.line, key, "warning", "missing-author", "no author")
-        year = f.get("year", "").strip()
-        if year and not (year.isdigit() and len(year) == 4 and 1000 <= int(year) <= this_year + 1):
-            add(block.field_line("year"), key, "error", "invalid-year", f"year {year!r} is not a plausible year")
-        doi = ids.unescape_url(f.get("doi", "")).strip()
-        if doi and not DOI.match(ids.normalize_doi(doi)):
-            add(block.field_line("doi"), key, "error", "invalid-doi", f"{doi!r} is not a DOI")
-        prefix = (f.get("archiveprefix", "") or f.get("eprinttype", "")).lower()
-        if f.get("eprint") and prefix in ("arxiv", "") and ids.parse_arxiv_id(f["eprint"]) is None:
-            add(block.field_line("eprint"), key, "error", "invalid-arxiv-id", f"{f['eprint']!r} is not an arXiv id")
-        for name in PRINTED_FIELDS:
-            bad = _unescaped_special(f.get(name, ""))
-            if bad:
-                add(
-                    block.field_line(name),
-                    key,
-                    "error",
-                    "latex-special",
-                    f"{name} has an unescaped {bad!r}: LaTeX stops there (write \\{bad})",
-                )
-        title = f.get("title", "")
-        if MARKDOWN.search(title):
-            add(block.field_line("title"), key, "error", "markdown-in-title", "the title holds Markdown markup")
-        unprotected = _unprotected(title)
-        if unprotected:
-            add(
-                block.field_line("title"),
-                key,
-                "warning",
-                "unprotected-capitals",
-                f"{', '.join(unprotected[:3])} would be lower-cased by BibTeX styles: brace them ({{{unprotected[0]}}})",
-            )
-        url = ids.unescape_url(f.get("url", ""))
-        host = ids.host_of(url) if url else ""
-        if url.startswith("http://") and any(host == h or host.endswith("." + h) for h in HTTPS_HOSTS):
-            add(block.field_line("url"), key, "warning", "http-link", "http:// link where https:// exists")
-        if ascii_only:
-            for name, value in f.items():
-                if not value.isascii():
-                    add(block.field_line(name), key, "warning", "non-ascii", f"{name} has non-ASCII characters")
-    # Duplicate entries: the deduplication engine, reported on the later entry of each pair.
+        where = Source(file, block.line)
+        first = seen.setdefault(block.key.lower(), block.line)
+        if first != block.line:
+            yield Problem(where, "duplicate-key", f"key already used on line {first}", ERROR, block.key)
+        if BAD_KEY_CHARS.search(block.key):
+            yield Problem(where, "invalid-key", "the key has characters BibTeX rejects", ERROR, block.key)
+
+
+def _duplicate_entries(entries: list[ScannedBlock], file: str) -> Iterator[Problem]:
+    """The deduplication engine's groups, reported on the later entry of each pair."""
     records = [record_from_fields(b.entry_type, b.key, b.fields, file, b.line) for b in entries]
     for group in find_duplicates(records).groups:
         first = entries[group.members[0]]
         for index in group.members[1:]:
             dup = entries[index]
-            add(
-                dup.line,
-                dup.key,
-                "error",
-                "duplicate-entry",
-                f"the same work as {first.key} (line {first.line}), by {group.reason}",
-            )
+            message = f"the same work as {first.key} (line {first.line}), by {group.reason}"
+            yield Problem(Source(file, dup.line), "duplicate-entry", message, ERROR, dup.key)
+
+
+def check_text(text: str, file: str, *, ascii_only: bool = False) -> list[Problem]:
+    blocks = scan(text)
+    entries = [b for b in blocks if b.kind == "entry"]
+    checks = ENTRY_CHECKS + ((_ascii,) if ascii_only else ())
+    findings = [*_unparsable(blocks, file), *_keys(entries, file)]
+    for block in entries:
+        for check in checks:
+            for name, severity, kind, message in check(block):
+                line = block.field_line(name) if name else block.line
+                findings.append(Problem(Source(file, line), kind, message, severity, block.key))
+    findings += _duplicate_entries(entries, file)
     return sorted(findings, key=lambda x: (x.file, x.line, x.severity, x.kind))
 
 

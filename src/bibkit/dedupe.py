@@ -25,7 +25,7 @@ so the work is O(n log n), never all pairs.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from rapidfuzz import fuzz
@@ -154,105 +154,135 @@ def _differs_by_words(ta: str, tb: str) -> str:
     return ""
 
 
+@dataclass
+class _Finder:
+    """The state the three tiers share: the records, their folded titles, a union-find of the
+    groups so far, the suspects, and family names parsed on demand."""
+
+    records: Sequence[Record]
+    families: Callable[[int], set[str]] | None
+    titles: list[str] = field(init=False)
+    uf: _UnionFind = field(init=False)
+    suspects: dict[tuple[int, int], Pair] = field(default_factory=dict)
+    cache: dict[int, set[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.titles = [normalized_title(r.title) for r in self.records]
+        self.uf = _UnionFind(len(self.records))
+
+    def fam(self, i: int) -> set[str]:
+        if i not in self.cache:
+            self.cache[i] = self.families(i) if self.families is not None else _families(self.records[i].authors)
+        return self.cache[i]
+
+    def suspect(self, a: int, b: int, score: float, why_not: str) -> None:
+        pair = (min(a, b), max(a, b))
+        self.suspects[pair] = Pair(*pair, score, why_not)
+
+    def plainly_different(self, i: int, j: int) -> bool:
+        """Other title and no author in common: an identifier shared by two different papers."""
+        ti, tj = self.titles[i], self.titles[j]
+        fi, fj = self.fam(i), self.fam(j)
+        return (
+            self.records[i].kind == Kind.PAPER
+            and bool(ti and tj and fi and fj)
+            and not fi & fj
+            and fuzz.ratio(ti, tj) < 60
+        )
+
+    def identifiers(self) -> None:
+        """Tier 1: a shared strong token -- unless the two records plainly describe different works:
+        real data has identifier collisions (two ACL Anthology papers of one 2006 panel volume under
+        one id), and those are reported, not merged."""
+        owner: dict[str, int] = {}
+        for i, record in enumerate(self.records):
+            for token in strong_tokens(record):
+                token = token.lower() if token.startswith("openreview:") else token
+                j = owner.setdefault(token, i)
+                if j == i:
+                    continue
+                if self.plainly_different(i, j):
+                    self.suspect(i, j, 0.0, f"same {token} but different title and authors")
+                else:
+                    self.uf.union(j, i, token)
+
+    def equal_titles(self) -> None:
+        """Tier 2: equal normalised titles, guarded by years and authors."""
+        buckets: dict[str, list[int]] = {}
+        for i, title in enumerate(self.titles):
+            if title:
+                buckets.setdefault(title, []).append(i)
+        for members in buckets.values():
+            if len(members) > MAX_TITLE_GROUP:
+                # Many records under one title are a heading or label read as a title, or a series
+                # ("System Report"): never one work on the title's words alone.
+                for b in members[1:]:
+                    self.suspect(members[0], b, 100.0, f"{len(members)} records share this title")
+                continue
+            for x, a in enumerate(members):
+                for b in members[x + 1 :]:
+                    self.merge_equal(a, b)
+
+    def merge_equal(self, a: int, b: int) -> None:
+        records = self.records
+        if self.uf.find(a) == self.uf.find(b) or not _comparable(records[a], records[b]):
+            return
+        why_not, agreements = _guard(records[a], records[b], self.fam(a), self.fam(b))
+        if not why_not and (agreements or _is_real_title(records[a].title)):
+            self.uf.union(a, b, "title")
+        elif not why_not:
+            self.suspect(a, b, 100.0, "a short title alone, with no year or author to confirm")
+
+    def similar_titles(self, threshold: float) -> None:
+        """Tier 3: similar titles among sorted neighbours (by title and by reversed title)."""
+        titles = self.titles
+        candidates = [i for i, t in enumerate(titles) if len(t) >= MIN_FUZZY_LENGTH and not has_cjk(t)]
+        for order in (sorted(candidates, key=lambda i: titles[i]), sorted(candidates, key=lambda i: titles[i][::-1])):
+            for pos, a in enumerate(order):
+                for b in order[pos + 1 : pos + 1 + WINDOW]:
+                    if self.uf.find(a) != self.uf.find(b) and titles[a] != titles[b]:
+                        self.merge_similar(a, b, threshold)
+
+    def merge_similar(self, a: int, b: int, threshold: float) -> None:
+        records = self.records
+        score = fuzz.ratio(self.titles[a], self.titles[b], score_cutoff=threshold)
+        if not score or not _comparable(records[a], records[b]):
+            return
+        words = _differs_by_words(records[a].title, records[b].title)
+        if words:
+            self.suspect(a, b, round(score, 1), words)
+            return
+        why_not, agreements = _guard(records[a], records[b], self.fam(a), self.fam(b))
+        if not why_not and agreements:
+            self.uf.union(a, b, f"similar-title:{score:.0f}")
+        else:
+            self.suspect(a, b, round(score, 1), why_not or "no year or author to confirm")
+
+    def findings(self) -> Findings:
+        grouped: dict[int, list[int]] = {}
+        for i in range(len(self.records)):
+            grouped.setdefault(self.uf.find(i), []).append(i)
+        groups = [Group(tuple(m), self.uf.reason.get(root, "")) for root, m in sorted(grouped.items()) if len(m) > 1]
+        live = [s for _, s in sorted(self.suspects.items()) if self.uf.find(s.a) != self.uf.find(s.b)]
+        return Findings(groups, live)
+
+
 def find_duplicates(
     records: Sequence[Record],
     threshold: float = FUZZY_THRESHOLD,
     families: Callable[[int], set[str]] | None = None,
 ) -> Findings:
-    """Group the records that are one work.
+    """Group the records that are one work, in three tiers; report the close calls kept apart.
 
     ``families(i)`` gives record i's author family names; by default they come from its
     authors.  A .bib reader passes a lazy one, so names are parsed only for the few records
     whose titles meet another's.
     """
-    n = len(records)
-    uf = _UnionFind(n)
-    cache: dict[int, set[str]] = {}
-
-    def fam(i: int) -> set[str]:
-        if i not in cache:
-            cache[i] = families(i) if families is not None else _families(records[i].authors)
-        return cache[i]
-
-    titles = [normalized_title(r.title) for r in records]
-    suspects: dict[tuple[int, int], Pair] = {}
-
-    # Tier 1: strong tokens -- unless the two records plainly describe different works (other
-    # title, no author in common): real data has identifier collisions (two ACL Anthology
-    # papers of one 2006 panel volume under one id), and those are reported, not merged.
-    owner: dict[str, int] = {}
-    for i, record in enumerate(records):
-        for token in strong_tokens(record):
-            token = token.lower() if token.startswith("openreview:") else token
-            if token not in owner:
-                owner[token] = i
-                continue
-            j = owner[token]
-            if (
-                record.kind == Kind.PAPER
-                and titles[i]
-                and titles[j]
-                and fam(i)
-                and fam(j)
-                and not fam(i) & fam(j)
-                and fuzz.ratio(titles[i], titles[j]) < 60
-            ):
-                pair = (min(i, j), max(i, j))
-                suspects[pair] = Pair(*pair, 0.0, f"same {token} but different title and authors")
-                continue
-            uf.union(j, i, token)
-
-    # Tier 2: equal normalised titles, guarded.
-    buckets: dict[str, list[int]] = {}
-    for i, title in enumerate(titles):
-        if title:
-            buckets.setdefault(title, []).append(i)
-    for members in buckets.values():
-        if len(members) > MAX_TITLE_GROUP:
-            # Many records under one title are a heading or label read as a title, or a series
-            # ("System Report"): never one work on the title's word alone.
-            for b in members[1:]:
-                pair = (members[0], b)
-                suspects[pair] = Pair(*pair, 100.0, f"{len(members)} records share this title")
-            continue
-        for x in range(len(members)):
-            for y in range(x + 1, len(members)):
-                a, b = members[x], members[y]
-                if uf.find(a) == uf.find(b) or not _comparable(records[a], records[b]):
-                    continue
-                why_not, agreements = _guard(records[a], records[b], fam(a), fam(b))
-                if not why_not and (agreements or _is_real_title(records[a].title)):
-                    uf.union(a, b, "title")
-                elif not why_not:
-                    suspects[(a, b)] = Pair(a, b, 100.0, "a short title alone, with no year or author to confirm")
-
-    # Tier 3: similar titles among sorted neighbours.
-    candidates = [i for i, t in enumerate(titles) if len(t) >= MIN_FUZZY_LENGTH and not has_cjk(t)]
-    for order in (sorted(candidates, key=lambda i: titles[i]), sorted(candidates, key=lambda i: titles[i][::-1])):
-        for pos, a in enumerate(order):
-            for b in order[pos + 1 : pos + 1 + WINDOW]:
-                if uf.find(a) == uf.find(b) or titles[a] == titles[b]:
-                    continue
-                score = fuzz.ratio(titles[a], titles[b], score_cutoff=threshold)
-                if not score or not _comparable(records[a], records[b]):
-                    continue
-                pair = (min(a, b), max(a, b))
-                words = _differs_by_words(records[a].title, records[b].title)
-                if words:
-                    suspects[pair] = Pair(*pair, round(score, 1), words)
-                    continue
-                why_not, agreements = _guard(records[a], records[b], fam(a), fam(b))
-                if not why_not and agreements:
-                    uf.union(a, b, f"similar-title:{score:.0f}")
-                else:
-                    suspects[pair] = Pair(*pair, round(score, 1), why_not or "no year or author to confirm")
-
-    grouped: dict[int, list[int]] = {}
-    for i in range(n):
-        grouped.setdefault(uf.find(i), []).append(i)
-    groups = [Group(tuple(m), uf.reason.get(root, "")) for root, m in sorted(grouped.items()) if len(m) > 1]
-    live = [s for pair, s in sorted(suspects.items()) if uf.find(s.a) != uf.find(s.b)]
-    return Findings(groups, live)
+    finder = _Finder(records, families)
+    finder.identifiers()
+    finder.equal_titles()
+    finder.similar_titles(threshold)
+    return finder.findings()
 
 
 # ---------------------------------------------------------------------------------------------
