@@ -354,3 +354,14 @@ def test_a_title_shared_by_many_records_is_a_label_not_a_work() -> None:
     assert groups([rec("System Report of Team X", 1, year=2019), rec("System Report of Team X", 2, year=2019)]) == [
         (0, 1)
     ]
+
+
+def test_different_ids_never_merge_through_a_third_record() -> None:
+    # Each preprint alone would match the published version by title and year; both together
+    # would put two arXiv ids in one work. The first match wins, the second is reported.
+    a = rec("Neural Machine Translation", 1, year=2015, arxiv="1501.00001")
+    b = rec("Neural Machine Translation", 2, year=2015, arxiv="1501.00002")
+    c = rec("Neural Machine Translation", 3, year=2014, acl="P14-1001")
+    findings = find_duplicates([a, b, c])
+    assert [g.members for g in findings.groups] == [(0, 2)]
+    assert any("would join two different arxiv ids" in s.why_not for s in findings.suspects)

@@ -94,6 +94,17 @@ class _UnionFind:
         return True
 
 
+def _id_map(record: Record) -> dict[str, str]:
+    """A record's identifiers by scheme, as deduplication compares them (an arXiv DataCite DOI is
+    the arXiv id; an ACL Anthology volume id names no single work and is left out)."""
+    found: dict[str, str] = {}
+    for token in strong_tokens(record):
+        scheme, _, value = token.partition(":")
+        if scheme != "url":
+            found.setdefault(scheme, value.lower())
+    return found
+
+
 def _families(authors: tuple[Person, ...]) -> set[str]:
     return {normalized_title(p.last) for p in authors if p.last} - {""}
 
@@ -166,9 +177,33 @@ class _Finder:
     suspects: dict[tuple[int, int], Pair] = field(default_factory=dict)
     cache: dict[int, set[str]] = field(default_factory=dict)
 
+    ids: dict[int, dict[str, str]] = field(default_factory=dict)  # group root -> its identifiers, by scheme
+
     def __post_init__(self) -> None:
         self.titles = [normalized_title(r.title) for r in self.records]
         self.uf = _UnionFind(len(self.records))
+
+    def group_ids(self, i: int) -> dict[str, str]:
+        root = self.uf.find(i)
+        if root not in self.ids:
+            self.ids[root] = _id_map(self.records[i])
+        return self.ids[root]
+
+    def join(self, a: int, b: int, reason: str, score: float) -> None:
+        """Merge the groups of a and b -- unless that would put two different identifiers of one
+        scheme in one work, even through a third record that has neither (different ids never
+        merge, directly or transitively): then the pair is reported instead."""
+        ia, ib = self.group_ids(a), self.group_ids(b)
+        clash = next((k for k in ia.keys() & ib.keys() if ia[k] != ib[k]), None)
+        if clash is not None:
+            self.suspect(a, b, score, f"would join two different {clash} ids ({ia[clash]} / {ib[clash]})")
+            return
+        ra, rb = self.uf.find(a), self.uf.find(b)
+        if self.uf.union(a, b, reason):
+            merged = {**ia, **ib}
+            self.ids.pop(ra, None)
+            self.ids.pop(rb, None)
+            self.ids[self.uf.find(a)] = merged
 
     def fam(self, i: int) -> set[str]:
         if i not in self.cache:
@@ -204,7 +239,7 @@ class _Finder:
                 if self.plainly_different(i, j):
                     self.suspect(i, j, 0.0, f"same {token} but different title and authors")
                 else:
-                    self.uf.union(j, i, token)
+                    self.join(j, i, token, 100.0)
 
     def equal_titles(self) -> None:
         """Tier 2: equal normalised titles, guarded by years and authors."""
@@ -229,7 +264,7 @@ class _Finder:
             return
         why_not, agreements = _guard(records[a], records[b], self.fam(a), self.fam(b))
         if not why_not and (agreements or _is_real_title(records[a].title)):
-            self.uf.union(a, b, "title")
+            self.join(a, b, "title", 100.0)
         elif not why_not:
             self.suspect(a, b, 100.0, "a short title alone, with no year or author to confirm")
 
@@ -254,7 +289,7 @@ class _Finder:
             return
         why_not, agreements = _guard(records[a], records[b], self.fam(a), self.fam(b))
         if not why_not and agreements:
-            self.uf.union(a, b, f"similar-title:{score:.0f}")
+            self.join(a, b, f"similar-title:{score:.0f}", round(score, 1))
         else:
             self.suspect(a, b, round(score, 1), why_not or "no year or author to confirm")
 

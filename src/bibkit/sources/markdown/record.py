@@ -142,15 +142,17 @@ def _within(found: Identifiers, have: Identifiers) -> bool:
     return all(pair in mine for pair in found.as_pairs())
 
 
-def build_record(c: Candidate, ctx: Context) -> tuple[Record | None, list[Problem], list[Segment]]:
-    """The record a candidate describes, the problems met, and identifier links it does not claim."""
-    problems: list[Problem] = []
-    residue = markdown_residue(c.rest)
-    if residue:
-        problems.append(
-            ctx.problem("markdown-residue", f"unbalanced Markdown near {residue.group(0)!r}; read as well as possible")
-        )
-    first_url = resolve_href(c.title_link, ctx, problems) if c.title_link is not None else ""
+@dataclass
+class _Rest:
+    """What an item says after its title: links (sorted into the work's own, code, others and
+    other works'), a bold nickname, and its free text."""
+
+    links: _Links
+    nickname: str
+    text: str
+
+
+def _read_rest(c: Candidate, first_url: str, ctx: Context, problems: list[Problem]) -> _Rest:
     found = _Links(identifiers_of(first_url), [first_url] if first_url else [], list(c.code), [], set(), [])
     nickname = ""
     free_text: list[str] = []
@@ -163,34 +165,70 @@ def build_record(c: Candidate, ctx: Context) -> tuple[Record | None, list[Proble
             nickname = nickname or seg.text.strip(" ()（）")
         else:
             free_text.append(seg.text)
+    return _Rest(found, nickname, " ".join("".join(free_text).split()))
+
+
+def _main_link(c: Candidate, found: _Links) -> tuple[str, list[Link]]:
+    """The work's url and its other links. Without a paper link, the work's page ([Project],
+    [Blog]) is its link, never a tweet; further paper links ([[arXiv]] beside [[paper]]) stay."""
     url = ids.main_url(found.paper_urls)
-    if not url:  # no paper link: the work's page ([Project], [Blog]) is its link; a tweet is not
-        page = next((link for link in found.links if ids.host_of(link.url) not in SOCIAL_HOSTS), None)
+    others = list(found.links)
+    if not url:
+        page = next((link for link in others if ids.host_of(link.url) not in SOCIAL_HOSTS), None)
         if page is not None and not (c.form == "link" and c.title_link is None):
             url = page.url
-            found.links.remove(page)
-    # Further paper links (an [[arXiv]] beside the [[paper]]) are kept as links too.
-    links = found.links + [
-        Link("paper", u) for u in dict.fromkeys(found.paper_urls) if u != url and "arxiv.org/abs/" not in u
-    ]
-    rest_text = " ".join("".join(free_text).split())
-    venue_text = c.venue_text or _venue_in(rest_text)
-    description, by_author = "", ""
-    year, month = c.year, c.month
-    if c.form == "link":
-        m = re.match(r"^by\s+([^,]+?),?\s+((?:19|20)\d{2})\b\s*(?:[-–—:]\s*(.*))?$", rest_text)
-        if m:
-            by_author, venue_text, description = m.group(1), m.group(2), m.group(3) or ""
-        else:
-            dm = re.search(r"(?:^|\s)[-–—:：]\s+(.+)$", rest_text)
-            if dm and not looks_like_venue(dm.group(1)):
-                description = dm.group(1).strip()
-            elif rest_text and not venue_text:
-                description = rest_text.strip(" -–—")
+            others.remove(page)
+    extra = [Link("paper", u) for u in dict.fromkeys(found.paper_urls) if u != url and "arxiv.org/abs/" not in u]
+    return url, others + extra
 
+
+_BY_AUTHOR = re.compile(r"^by\s+([^,]+?),?\s+((?:19|20)\d{2})\b\s*(?:[-–—:]\s*(.*))?$")
+
+
+def _link_item_text(text: str, venue_text: str) -> tuple[str, str, str]:
+    """A link item's trailing text as (venue or year, description, "by" author):
+    '- a description', 'by Org, 2023 - prose', '(ACL 2019)'."""
+    m = _BY_AUTHOR.match(text)
+    if m:
+        return m.group(2), m.group(3) or "", m.group(1)
+    dm = re.search(r"(?:^|\s)[-–—:：]\s+(.+)$", text)
+    if dm and not looks_like_venue(dm.group(1)):
+        return venue_text, dm.group(1).strip(), ""
+    if text and not venue_text:
+        return venue_text, text.strip(" -–—"), ""
+    return venue_text, "", ""
+
+
+def _authors(
+    c: Candidate, by_author: str, title: str, ctx: Context, problems: list[Problem]
+) -> tuple[tuple[Person, ...], bool]:
+    if c.authors_text:
+        if _same_text(c.authors_text, title):
+            problems.append(
+                ctx.problem("authors-repeat-title", "the authors part repeats the title; authors left empty")
+            )
+            return (), False
+        return parse_authors(c.authors_text)
+    return ((parse_creator(by_author),), False) if by_author else ((), False)
+
+
+def build_record(c: Candidate, ctx: Context) -> tuple[Record | None, list[Problem], list[Segment]]:
+    """The record a candidate describes, the problems met, and identifier links it does not claim."""
+    problems: list[Problem] = []
+    residue = markdown_residue(c.rest)
+    if residue:
+        problems.append(
+            ctx.problem("markdown-residue", f"unbalanced Markdown near {residue.group(0)!r}; read as well as possible")
+        )
+    first_url = resolve_href(c.title_link, ctx, problems) if c.title_link is not None else ""
+    rest = _read_rest(c, first_url, ctx, problems)
+    found = rest.links
+    url, links = _main_link(c, found)
+    venue_text = c.venue_text or _venue_in(rest.text)
+    description, by_author = "", ""
+    if c.form == "link":
+        venue_text, description, by_author = _link_item_text(rest.text, venue_text)
     description = description.strip(" -–—:;,|")
-    if not any(ch.isalnum() for ch in description):
-        description = ""
     title = clean_title(c.title)
     if not title:
         problems.append(ctx.problem("empty-title", "item has no title"))
@@ -198,17 +236,7 @@ def build_record(c: Candidate, ctx: Context) -> tuple[Record | None, list[Proble
     if c.form == "link" and not first_url and not (url or found.code or found.links):
         return None, problems, found.unclaimed  # "[Title]()": reported as an empty link, no entry
     kind = _kind_of(c.form, url, found.labels, venue_text, ctx.path)
-    authors: tuple[Person, ...] = ()
-    others = False
-    if c.authors_text:
-        if _same_text(c.authors_text, title):
-            problems.append(
-                ctx.problem("authors-repeat-title", "the authors part repeats the title; authors left empty")
-            )
-        else:
-            authors, others = parse_authors(c.authors_text)
-    elif by_author:
-        authors = (parse_creator(by_author),)
+    authors, others = _authors(c, by_author, title, ctx, problems)
     site = ""
     if kind in (Kind.ARTICLE, Kind.WEBPAGE, Kind.REPOSITORY):
         title, authors = _creator_and_title(title, url, authors)
@@ -217,6 +245,7 @@ def build_record(c: Candidate, ctx: Context) -> tuple[Record | None, list[Proble
     if kind == Kind.PAPER and is_url_text(title):
         problems.append(ctx.problem("empty-title", f"paper has only its link as title: {title}"))
         return None, problems, found.unclaimed + ([c.title_link] if c.title_link is not None else [])
+    year, month = c.year, c.month
     if year is None and kind in (Kind.ARTICLE, Kind.WEBPAGE) and url:
         year, month = ids.date_from_url(url) or (None, None)
     record = Record(
@@ -232,10 +261,10 @@ def build_record(c: Candidate, ctx: Context) -> tuple[Record | None, list[Proble
         url=url,
         code=tuple(found.code),
         links=tuple(links),
-        nickname=clean_title(nickname),
+        nickname=clean_title(rest.nickname),
         site=site,
         categories=(ctx.path,),
-        notes=tuple(n for n in (*c.notes, description) if n),
+        notes=tuple(n for n in (*c.notes, description) if any(ch.isalnum() for ch in n)),
     )
     return record, problems, found.unclaimed
 
