@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from markdown_it.token import Token
+from markdown_it.tree import SyntaxTreeNode
 
 from .segments import Segment, markdown_parser, plain, segments_of, segments_of_html
 
@@ -60,106 +61,89 @@ def heading_text(segments: list[Segment] | tuple[Segment, ...]) -> str:
     return " ".join(plain(segments).split()).strip(" #:：")
 
 
-@dataclass
-class _Item:
-    line: int
-    paragraphs: list[tuple[Segment, ...]] = field(default_factory=list)
-    stray: list[str] = field(default_factory=list)
-    done: bool = False
-
-    def add(self, segments: list[Segment], stray: list[str]) -> None:
-        self.paragraphs.append(tuple(segments))
-        self.stray.extend(stray)
-
-    def block(self) -> Block:
-        self.done = True
-        first, *more = self.paragraphs
-        return Block("item", self.line, first, stray_html=tuple(self.stray), more=tuple(more))
+def _line(node: SyntaxTreeNode) -> int:
+    return node.map[0] + 1 if node.map else 0
 
 
-def _line(tok: Token) -> int:
+def _token_line(tok: Token) -> int:
     return tok.map[0] + 1 if tok.map else 0
+
+
+def _inline(node: SyntaxTreeNode) -> tuple[list[Segment], list[str]]:
+    """The segments of a paragraph, heading or cell (its one inline child)."""
+    inline = next((c for c in node.children if c.type == "inline"), None)
+    return segments_of(inline.token) if inline is not None and inline.token is not None else ([], [])
 
 
 def blocks_of(text: str) -> Iterator[Block]:
     """Every block of a Markdown document, in order."""
-    tokens = markdown_parser().parse(text)
-    items: list[_Item] = []  # open list items, innermost last
-    quote_depth = 0
+    yield from _blocks(SyntaxTreeNode(markdown_parser().parse(text)).children, quoted=False)
+
+
+def _blocks(nodes: list[SyntaxTreeNode], *, quoted: bool) -> Iterator[Block]:
+    for node in nodes:
+        kind = node.type
+        if kind == "heading":
+            segments, stray = _inline(node)
+            yield Block("heading", _line(node), tuple(segments), level=int(node.tag[1:]), stray_html=tuple(stray))
+        elif kind == "paragraph":
+            segments, stray = _inline(node)
+            yield Block("quote" if quoted else "paragraph", _line(node), tuple(segments), stray_html=tuple(stray))
+        elif kind in ("bullet_list", "ordered_list"):
+            for item in node.children:
+                yield from _list_item(item, quoted=quoted)
+        elif kind == "blockquote":
+            yield from _blocks(node.children, quoted=True)
+        elif kind == "table":
+            yield from _table(node)
+        elif kind == "html_block" and node.token is not None:
+            yield from _html_block(node.token)
+        elif kind in ("fence", "code_block") and node.content.strip():
+            yield Block("code", _line(node), text=node.content.strip())
+
+
+def _list_item(item: SyntaxTreeNode, *, quoted: bool) -> Iterator[Block]:
+    """A list item is one block: its paragraphs up to its first nested list (the item's own
+    lines). Its nested items follow as blocks of their own; later paragraphs as paragraphs."""
+    if quoted:
+        yield from _blocks(item.children, quoted=True)
+        return
+    own = []
+    for child in item.children:
+        if child.type != "paragraph":
+            break
+        own.append(child)
+    if own:
+        paragraphs = [_inline(p) for p in own]
+        stray = tuple(tag for _, tags in paragraphs for tag in tags)
+        first, *more = (tuple(segments) for segments, _ in paragraphs)
+        yield Block("item", _line(item), first, stray_html=stray, more=tuple(more))
+    yield from _blocks(item.children[len(own) :], quoted=False)
+
+
+def _table(table: SyntaxTreeNode) -> Iterator[Block]:
+    """Each body row, with the header's cell texts (lower-cased) for the row reader."""
     header: tuple[str, ...] = ()
-    i = 0
-    while i < len(tokens):
-        tok = tokens[i]
-        kind = tok.type
-        if kind == "list_item_open":
-            items.append(_Item(_line(tok)))
-        elif kind == "list_item_close":
-            item = items.pop()
-            if not item.done and item.paragraphs:
-                yield item.block()
-        elif kind in ("bullet_list_open", "ordered_list_open") and items and not items[-1].done:
-            if items[-1].paragraphs:
-                yield items[-1].block()  # the parent before its nested items
-            items[-1].done = True
-        elif kind == "blockquote_open":
-            quote_depth += 1
-        elif kind == "blockquote_close":
-            quote_depth -= 1
-        elif kind == "heading_open":
-            segments, stray = segments_of(tokens[i + 1])
-            yield Block("heading", _line(tok), tuple(segments), level=int(tok.tag[1:]), stray_html=tuple(stray))
-            i += 3
-            continue
-        elif kind == "thead_open":
-            cells = []
-            j = i + 1
-            while tokens[j].type != "thead_close":
-                if tokens[j].type == "inline":
-                    cells.append(heading_text(segments_of(tokens[j])[0]).lower())
-                j += 1
-            header = tuple(cells)
-            i = j + 1
-            continue
-        elif kind == "tr_open":
-            row: list[tuple[Segment, ...]] = []
-            stray_all: list[str] = []
-            j = i + 1
-            while tokens[j].type != "tr_close":
-                if tokens[j].type == "inline":
-                    segs, stray = segments_of(tokens[j])
-                    row.append(tuple(segs))
-                    stray_all.extend(stray)
-                j += 1
-            flat = tuple(s for cell in row for s in (*cell, Segment(" | ")))
-            yield Block("row", _line(tok), flat, header=header, cells=tuple(row), stray_html=tuple(stray_all))
-            i = j + 1
-            continue
-        elif kind == "table_close":
-            header = ()
-        elif kind == "paragraph_open":
-            segments, stray = segments_of(tokens[i + 1])
-            if items and not items[-1].done and not quote_depth:
-                items[-1].add(segments, stray)
-            else:
-                form: BlockForm = "quote" if quote_depth else "paragraph"
-                yield Block(form, _line(tok), tuple(segments), stray_html=tuple(stray))
-            i += 3
-            continue
-        elif kind == "html_block":
-            yield from _html_block(tok)
-        elif kind in ("fence", "code_block") and tok.content.strip():
-            yield Block("code", _line(tok), text=tok.content.strip())
-        i += 1
+    for part in table.children:
+        for row in part.children:
+            cells = [_inline(cell) for cell in row.children]
+            if part.type == "thead":
+                header = tuple(heading_text(segments).lower() for segments, _ in cells)
+                continue
+            segs = tuple(tuple(segments) for segments, _ in cells)
+            flat = tuple(s for cell in segs for s in (*cell, Segment(" | ")))
+            stray = tuple(tag for _, tags in cells for tag in tags)
+            yield Block("row", _line(row), flat, header=header, cells=segs, stray_html=stray)
 
 
 def _html_block(tok: Token) -> Iterator[Block]:
     heading = _HTML_HEADING.match(tok.content)
     if heading:
         segments, stray = segments_of_html(heading.group(2))
-        yield Block("heading", _line(tok), tuple(segments), level=int(heading.group(1)), stray_html=tuple(stray))
+        yield Block("heading", _token_line(tok), tuple(segments), level=int(heading.group(1)), stray_html=tuple(stray))
         return
     segments, stray = segments_of_html(tok.content)
     if not any(s.is_link for s in segments) and _HTML_SKIPPED.match(tok.content):
         return  # layout: <details>, <summary>Click to see more</summary>, comments, images
     if plain(segments).strip() or any(s.is_link for s in segments):
-        yield Block("html", _line(tok), tuple(segments), stray_html=tuple(stray))
+        yield Block("html", _token_line(tok), tuple(segments), stray_html=tuple(stray))
