@@ -118,18 +118,24 @@ class _Reader:
             return
         segments, nav_links = _without_navigation(block.segments)
         if block.form == "heading":
-            if _starts_with_titled_link(segments):  # "#### [Title](url)": a paper as a heading
-                self.headings = [(lv, t) for lv, t in self.headings if lv < block.level]
-                self.last_item = None
-                self.item(read_link(segments), segments, ctx, prose_ok=False)
-            else:
-                self.heading(block, segments)
-                self.mentions([s for s in segments if s.is_link], segments, self.context(block.line))
-            return
-        if _is_navigation(block, segments, nav_links):
-            return
-        if self.in_contents and not any(identifiers_of(s.href or "").as_pairs() for s in segments if s.is_link):
-            return  # a table of contents written with full links
+            self.heading_block(block, segments, ctx)
+        elif not _is_navigation(block, segments, nav_links) and not self.contents_only(segments):
+            self.content_block(block, segments, ctx)
+
+    def heading_block(self, block: Block, segments: list[Segment], ctx: Context) -> None:
+        if _starts_with_titled_link(segments):  # "#### [Title](url)": a paper as a heading
+            self.headings = [(lv, t) for lv, t in self.headings if lv < block.level]
+            self.last_item = None
+            self.item(read_link(segments), segments, ctx, prose_ok=False)
+        else:
+            self.heading(block, segments)
+            self.mentions([s for s in segments if s.is_link], segments, ctx)
+
+    def contents_only(self, segments: list[Segment]) -> bool:
+        """Under a Contents heading, a block without a paper link is the table of contents."""
+        return self.in_contents and not any(identifiers_of(s.href or "").as_pairs() for s in segments if s.is_link)
+
+    def content_block(self, block: Block, segments: list[Segment], ctx: Context) -> None:
         prose: list[list[Segment]] = []
         for paragraph in block.more:  # an item's further lines: its details, or notes on it
             more, _ = _without_navigation(paragraph)
@@ -137,11 +143,9 @@ class _Reader:
                 prose.append(more)
             else:
                 segments += [Segment("  "), *more]
-        candidate: Candidate | None = None
-        if block.form == "row":
-            candidate = read_row(block.cells, block.header)
-            if candidate is None:
-                segments = _row_as_item(list(block.cells))
+        candidate = read_row(block.cells, block.header) if block.form == "row" else None
+        if block.form == "row" and candidate is None:
+            segments = _row_as_item(list(block.cells))
         if candidate is None and block.form != "quote":
             candidate = read_item(segments)
             if candidate is not None and block.form in ("paragraph", "html") and _runs_on(candidate):
@@ -151,27 +155,31 @@ class _Reader:
             self.item(None, note, ctx, prose_ok=True)
 
     def item(self, candidate: Candidate | None, segments: list[Segment], ctx: Context, *, prose_ok: bool) -> None:
-        unclaimed: list[Segment]
-        record = None
+        """An entry from the candidate; or, without one, a note or a reported line. Identifier
+        links no entry claims become mentions either way."""
         if candidate is not None:
             record, problems, unclaimed = build_record(candidate, ctx)
             self.problems.extend(problems)
-        if record is not None:
-            self.add(record)
+            if record is not None:
+                self.add(record)
+                self.mentions(unclaimed, segments, ctx)
+                return
+            # build_record reported why there is no entry: the text is no one's note.
         else:
-            unclaimed = [s for s in segments if s.is_link and identifiers_of(s.href or "").as_pairs()]
-            residue = markdown_residue(segments)
-            if candidate is not None:
-                pass  # an item that could not become an entry was reported: it is no one's note
-            elif residue:
-                self.problems.append(
-                    ctx.problem("unparsable-item", f"cannot read this item: {plain(segments).strip()[:80]!r}")
-                )
-            elif prose_ok:
-                self.note(render_note(segments))
-            elif any(not s.is_link and s.text.strip(" |") for s in segments) and not unclaimed:
-                self.problems.append(ctx.problem("unreadable-row", f"cannot read this row: {plain(segments)[:80]!r}"))
-        self.mentions(unclaimed, segments, ctx)
+            self.leftover(segments, ctx, prose_ok=prose_ok)
+        self.mentions([s for s in segments if s.is_link], segments, ctx)
+
+    def leftover(self, segments: list[Segment], ctx: Context, *, prose_ok: bool) -> None:
+        """What is not an item: unreadable Markdown is reported, prose is a note, and a table row
+        that is neither is reported."""
+        if markdown_residue(segments):
+            self.problems.append(
+                ctx.problem("unparsable-item", f"cannot read this item: {plain(segments).strip()[:80]!r}")
+            )
+        elif prose_ok:
+            self.note(render_note(segments))
+        elif any(not s.is_link and s.text.strip(" |") for s in segments) and not _identifier_links(segments):
+            self.problems.append(ctx.problem("unreadable-row", f"cannot read this row: {plain(segments)[:80]!r}"))
 
     def mentions(self, links: list[Segment], segments: list[Segment], ctx: Context) -> None:
         """Each identifier among these links an entry of its own (once per identifier)."""
@@ -196,6 +204,10 @@ def is_prose(segments: list[Segment]) -> bool:
     if any(s.is_link or s.em for s in segments):
         return len(text.strip()) > 80
     return not re.fullmatch(r"\W*(?:19|20)\d\d(?:[./-]\d{1,2})?\W*", text)
+
+
+def _identifier_links(segments: list[Segment]) -> list[Segment]:
+    return [s for s in segments if s.is_link and identifiers_of(s.href or "").as_pairs()]
 
 
 def _sentence_title(text: str) -> str:

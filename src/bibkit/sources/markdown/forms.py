@@ -341,49 +341,42 @@ def split_description(text: str) -> tuple[str, str]:
     return (text[: m.start()], text[m.end() :]) if m else (text, "")
 
 
+def _title_cell(cell: list[Segment]) -> tuple[str, Segment | None, str]:
+    """(title, the title's link if the cell leads with one, the cell's description)."""
+    lead = next((s for s in cell if s.is_link or strip_decorations(s.text)), None)
+    if lead is not None and lead.is_link and not is_label(lead.text) and not is_url_text(lead.text):
+        return strip_decorations(lead.text), lead, ""
+    bold = "".join(s.text for s in cell if s.strong and not s.is_link).strip()
+    text = plain([s for s in cell if not s.is_link])
+    if bold:
+        title, notes = bold, text.split(bold, 1)[1] if bold in text else ""
+    else:
+        title, notes = split_description(text)
+    return strip_decorations(title), None, " ".join(notes.split()).strip(" -–—:")
+
+
 def read_row(cells: tuple[tuple[Segment, ...], ...], header: tuple[str, ...]) -> Candidate | None:
-    cols = columns(header)
-    if "title" not in cols or cols["title"] >= len(cells):
+    cols = {role: i for role, i in columns(header).items() if i < len(cells)}
+    if "title" not in cols:
         return None
     title_cell = list(cells[cols["title"]])
-    lead = next((s for s in title_cell if s.is_link or strip_decorations(s.text)), None)
-    link = (
-        lead if lead is not None and lead.is_link and not is_label(lead.text) and not is_url_text(lead.text) else None
-    )
-    notes = ""
-    if link is not None:
-        title = strip_decorations(link.text)
-    else:
-        bold = "".join(s.text for s in title_cell if s.strong and not s.is_link).strip()
-        text = plain([s for s in title_cell if not s.is_link])
-        if bold:
-            title, notes = bold, text.split(bold, 1)[1] if bold in text else ""
-        else:
-            title, notes = split_description(text)
-        title = strip_decorations(title)
+    title, link, notes = _title_cell(title_cell)
     if not title or is_generic(title):
         return None
-    rest: list[Segment] = [s for s in title_cell if s.is_link and s is not link]
-    for role in ("venue", "date"):
-        if role in cols and cols[role] < len(cells):
-            value = plain(cells[cols[role]]).strip()
-            if value and looks_like_venue(value):
-                rest.insert(0, Segment(f"({value})"))
-    year, month = (None, None)
-    if "date" in cols and cols["date"] < len(cells):
-        year, month = dated(plain(cells[cols["date"]]))
-    authors = plain(cells[cols["authors"]]) if "authors" in cols and cols["authors"] < len(cells) else ""
+
+    def cell(role: str) -> str:
+        return plain(cells[cols[role]]).strip() if role in cols else ""
+
+    rest: list[Segment] = [Segment(f"({v})") for v in (cell("date"), cell("venue")) if v and looks_like_venue(v)]
+    rest += [s for s in title_cell if s.is_link and s is not link]
+    year, month = dated(cell("date")) if "date" in cols else (None, None)
     code = []
-    for i, cell in enumerate(cells):
-        if i == cols["title"]:
-            continue
-        for seg in cell:
-            if seg.is_link:
-                if cols.get("code") == i and not is_label(seg.text) and not ids.is_paper_url(seg.href or ""):
-                    code.append(seg.href or "")
-                else:
-                    rest.append(seg)
-    notes = " ".join(notes.split()).strip(" -–—:")
+    for i, links in enumerate(cells):
+        for seg in (s for s in links if s.is_link and i != cols["title"]):
+            if cols.get("code") == i and not is_label(seg.text) and not ids.is_paper_url(seg.href or ""):
+                code.append(seg.href or "")
+            else:
+                rest.append(seg)
     return Candidate(
-        "table", title, link, authors, "", year, month, tuple(rest), tuple(code), (notes,) if notes else ()
+        "table", title, link, cell("authors"), "", year, month, tuple(rest), tuple(code), (notes,) if notes else ()
     )
