@@ -33,7 +33,7 @@ from rapidfuzz.distance import Levenshtein
 
 from . import ids
 from .identity import normalized_title, strong_tokens, title_words
-from .model import Kind, Link, Merge, Person, Record, Suspect
+from .model import Kind, Link, Merge, Person, Record, Suspect, fill_gaps
 from .text import has_cjk
 
 T = TypeVar("T")
@@ -336,6 +336,10 @@ def _unique(items: tuple[T, ...]) -> tuple[T, ...]:
     return tuple(dict.fromkeys(items))
 
 
+# Fields a merge takes from another version where the lead has none.
+_FILLED = ("authors", "year", "venue", "venue_text", "remark", "url", "nickname", "site", "pages", "volume", "issue")
+
+
 def merge_records(group: Sequence[Record]) -> Record:
     """Merge records of one work: the best-ranked leads (type, venue, year), the others fill
     gaps; every place, category, link, note and nickname is kept."""
@@ -345,22 +349,11 @@ def merge_records(group: Sequence[Record]) -> Record:
         if other is lead:
             continue
         merged = replace(
-            merged,
-            authors=merged.authors or other.authors,
+            fill_gaps(merged, other, _FILLED),
             others=merged.others if merged.authors else other.others,
-            year=merged.year or other.year,
             # A preprint's month (from its arXiv id) does not date the published version.
             month=merged.month or (None if merged.published else other.month),
-            venue=merged.venue or other.venue,
-            venue_text=merged.venue_text or other.venue_text,
-            remark=merged.remark or other.remark,
             ids=ids.merge_identifiers(merged.ids, other.ids),
-            url=merged.url or other.url,
-            nickname=merged.nickname or other.nickname,
-            site=merged.site or other.site,
-            pages=merged.pages or other.pages,
-            volume=merged.volume or other.volume,
-            issue=merged.issue or other.issue,
         )
     ordered = sorted(group, key=lambda r: r.source)
     merged = replace(merged, url=ids.main_url([u for u in (merged.url, *(r.url for r in ordered)) if u]))

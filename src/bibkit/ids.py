@@ -7,10 +7,9 @@ Anthology id does not become a DOI, a title does not become an arXiv id).
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 
-from .model import Identifiers
+from .model import Identifiers, fill_gaps
 
 # New-style ids (0704.0001 on): YYMM.NNNN until 2014, YYMM.NNNNN after.  Old style: archive/YYMMNNN.
 ARXIV_NEW = r"(?P<new>\d{4}\.\d{4,5})"
@@ -157,15 +156,7 @@ def normalize_doi(doi: str) -> str:
 
 def merge_identifiers(a: Identifiers, b: Identifiers) -> Identifiers:
     """Fill a's empty identifiers from b (a wins where both have one)."""
-    return replace(
-        a,
-        arxiv=a.arxiv or b.arxiv,
-        arxiv_class=a.arxiv_class or b.arxiv_class,
-        acl=a.acl or b.acl,
-        openreview=a.openreview or b.openreview,
-        doi=a.doi or b.doi,
-        pmlr=a.pmlr or b.pmlr,
-    )
+    return fill_gaps(a, b, ("arxiv", "arxiv_class", "acl", "openreview", "doi", "pmlr"))
 
 
 def main_url(urls: list[str]) -> str:

@@ -7,8 +7,11 @@ brace protection happen only when BibTeX is written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 class Kind(str, Enum):
@@ -200,3 +203,9 @@ class Merge:
     key: str
     reason: str  # e.g. "arxiv:1912.07840" or "url:https://..."
     sources: tuple[Source, ...]
+
+
+def fill_gaps(a: T, b: T, names: tuple[str, ...]) -> T:
+    """a, with each of these fields that a leaves empty taken from b (a wins where both have one)."""
+    filled: dict[str, Any] = {n: getattr(b, n) for n in names if not getattr(a, n) and getattr(b, n)}
+    return replace(a, **filled) if filled else a  # type: ignore[type-var]
