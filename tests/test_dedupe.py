@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 
 from bibkit.bibdedupe import dedupe_text
 from bibkit.cli import main
-from bibkit.dedupe import deduplicate, find_duplicates
+from bibkit.dedupe import deduplicate, find_duplicates, word_difference
 from bibkit.model import Identifiers, Kind, Link, Person, Record, Source, Venue, VenueKind
 
 ICLR = Venue("ICLR", "8th International Conference on Learning Representations", VenueKind.CONFERENCE, 2020)
@@ -365,3 +366,111 @@ def test_different_ids_never_merge_through_a_third_record() -> None:
     findings = find_duplicates([a, b, c])
     assert [g.members for g in findings.groups] == [(0, 2)]
     assert any("would join two different arxiv ids" in s.why_not for s in findings.suspects)
+
+
+# --- typos and OCR errors are the same work; other words and numbers are other works -------------
+
+SAME_WORK = [
+    ("Deep Learning Face Attributes in the Wild", "Deep Learning Face Attributes in the Wid"),
+    (
+        "Hierarchical Inter-Attention Network for Relation Classification",
+        "Hierarchical Inter-Attention Netw0rk for Relation Classification",
+    ),
+    ("Learning with Partially Absorbing Random Walks", "Learning witli Partially Absorbing Random Wqlks"),
+    ("Learning Joint Embeddings of Audio {\\&} Text", "Learning Joint Embeddings of Audio and Text"),
+    (
+        "Neural Machine Translation of Rare Words with Subword Units",
+        "Neural Machine Translation of Rare Words with Subword Unit",
+    ),
+    ("Attention Is All You Need in Speech Separation", "Attention Is All You Need in Speech Separatoin"),
+    (
+        "Representation Learning with Contrastive Predictive Coding",
+        "Representation Learning with Contrastive Predictive Codnig",
+    ),
+]
+OTHER_WORKS = [
+    ("Memory Transformer", "Memory Transformer Networks"),
+    ("Low-Resource Knowledge-Grounded Dialogue Generation", "Zero-Resource Knowledge-Grounded Dialogue Generation"),
+    ("Transformers Assemble (PART I)", "Transformers Assemble (PART II)"),
+    ("The NLP Assignments of 2019 Explained", "The NLP Assignments of 2020 Explained"),
+    (
+        "Language Models are Unsupervised Multitask Learners GPT-2",
+        "Language Models are Unsupervised Multitask Learners GPT-3",
+    ),
+    ("Graph Convolution for Semantic Role Labeling", "Graph Routing for Semantic Role Labeling"),
+]
+
+
+def _pair(ta: str, tb: str, **b_changes: object) -> list[Record]:
+    a = rec(ta, 1, authors=("Liu", "Wang", "Tang"), year=2015)
+    b = replace(rec(tb, 2, authors=("Liu", "Wang", "Tang"), year=2015), **b_changes)  # type: ignore[arg-type]
+    return [a, b]
+
+
+@pytest.mark.parametrize("ta,tb", SAME_WORK)
+@pytest.mark.parametrize("flip", [False, True])
+def test_a_typo_or_ocr_error_with_the_same_authorship_is_the_same_work(ta: str, tb: str, flip: bool) -> None:
+    records = _pair(tb, ta) if flip else _pair(ta, tb)
+    assert groups(records) == [(0, 1)]
+
+
+@pytest.mark.parametrize("ta,tb", OTHER_WORKS)
+@pytest.mark.parametrize("flip", [False, True])
+def test_another_word_or_number_is_another_work(ta: str, tb: str, flip: bool) -> None:
+    records = _pair(tb, ta) if flip else _pair(ta, tb)
+    assert groups(records) == []
+
+
+@pytest.mark.parametrize(
+    "change,why",
+    [
+        ({"year": 2016}, "a title typo needs the same year"),
+        (
+            {
+                "authors": (
+                    Person(last="Wang", first="X"),
+                    Person(last="Liu", first="X"),
+                    Person(last="Tang", first="X"),
+                )
+            },
+            "a title typo needs the same first author and number of authors",
+        ),
+        (
+            {"authors": (Person(last="Liu", first="X"),)},
+            "a title typo needs the same first author and number of authors",
+        ),
+    ],
+)
+def test_a_typo_without_the_same_authorship_is_only_suspected(change: dict[str, object], why: str) -> None:
+    records = _pair("Deep Learning Face Attributes in the Wild", "Deep Learning Face Attributes in the Wid", **change)
+    findings = find_duplicates(records)
+    assert findings.groups == []
+    assert [s.why_not for s in findings.suspects] == [why]
+
+
+def test_two_common_words_one_edit_apart_are_two_works() -> None:
+    # "Part"/"Port" are both words other titles use: not a typo of one another.
+    others = [rec(f"{w} Of Something Else Entirely {i}", 10 + i) for i, w in enumerate(["Part", "Port"] * 2)]
+    records = _pair("Models of a Port City Economy", "Models of a Part City Economy") + others
+    assert groups(records) == []
+
+
+@pytest.mark.parametrize(
+    "x,y,kind",
+    [
+        ("netw0rk", "network", "ocr"),
+        ("witli", "with", "ocr"),
+        ("rnodel", "model", "ocr"),
+        ("representatio", "representations", "truncated"),
+        ("wid", "wild", "typo"),
+        ("wqlks", "walks", "typo"),
+        ("2019", "2020", "number"),
+        ("i", "ii", "number"),
+        ("gpt2", "gpt3", "number"),
+        ("low", "zero", "word"),
+        ("graph", "routing", "word"),
+    ],
+)
+def test_word_difference_table(x: str, y: str, kind: str) -> None:
+    assert word_difference(x, y) == kind
+    assert word_difference(y, x) == kind

@@ -24,6 +24,7 @@ so the work is O(n log n), never all pairs.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
@@ -105,8 +106,9 @@ def _id_map(record: Record) -> dict[str, str]:
     return found
 
 
-def _families(authors: tuple[Person, ...]) -> set[str]:
-    return {normalized_title(p.last) for p in authors if p.last} - {""}
+def _families(authors: tuple[Person, ...]) -> list[str]:
+    """Family names in author order, folded as titles are."""
+    return [f for f in (normalized_title(p.last) for p in authors if p.last) if f]
 
 
 def _conflicting_ids(a: Record, b: Record) -> str:
@@ -143,25 +145,70 @@ def _comparable(a: Record, b: Record) -> bool:
     return a.kind == b.kind or (a.kind == Kind.PAPER and b.kind in (Kind.REPORT, Kind.THESIS))
 
 
-def _differs_by_words(ta: str, tb: str) -> str:
-    """Why two similar titles name different works, or '' when they differ only within words.
+# Characters OCR confuses, folded before two words are compared: "Netw0rk", "witli", "rnodel".
+_OCR = (("0", "o"), ("1", "l"), ("|", "l"), ("rn", "m"), ("vv", "w"), ("li", "h"))
+_ROMAN = frozenset("i ii iii iv v vi vii viii ix x xi xii".split())
 
-    A typo or a truncation changes letters inside a word ("Kind"/"Kinds", "Representatio"/
-    "Representations"); another work adds, drops or replaces whole words ("Memory Transformer
-    Networks", "... : A Survey", "Graph Convolution"/"Graph Routing").
+
+def _ocr_fold(word: str) -> str:
+    for seen, meant in _OCR:
+        word = word.replace(seen, meant)
+    return word
+
+
+def word_difference(x: str, y: str, rare: Callable[[str], bool] = lambda w: True) -> str:
+    """How two words of otherwise equal titles differ -- the rule for "a typo or another work":
+
+    - ``"ocr"``: equal once OCR confusions are folded (0/o, 1/l, rn/m, li/h): the same word;
+    - ``"truncated"``: one is the start of the other ("Representatio"): the same word;
+    - ``"typo"``: an edit or two inside a word (one for words of five letters or fewer), where at
+      least one of them is a rare word in the file ("Wid", "Wqlks"): the same word, if the
+      authors and year confirm it;
+    - ``"number"``: numbers, versions or part numerals differ ("2019"/"2020", "GPT-2"/"GPT-3",
+      "Part I"/"Part II"): another work;
+    - ``"word"``: another word ("Low"/"Zero", "Graph"/"Grape" when both are common): another work.
     """
+    fx, fy = _ocr_fold(x), _ocr_fold(y)
+    if fx == fy:
+        return "ocr"
+    if x in _ROMAN or y in _ROMAN or any(c.isdigit() for c in fx + fy):
+        return "number"
+    if (x.startswith(y) or y.startswith(x)) and min(len(x), len(y)) >= 3:
+        return "truncated"
+    limit = 1 if max(len(fx), len(fy)) <= 5 else 2
+    if Levenshtein.distance(fx, fy) <= limit and (rare(x) or rare(y)):
+        return "typo"
+    return "word"
+
+
+def _differs_by_words(ta: str, tb: str, rare: Callable[[str], bool] = lambda w: True) -> tuple[str, bool]:
+    """('' or why two similar titles name different works, whether they differ by a typo).
+
+    Another work adds, drops or replaces whole words ("Memory Transformer Networks", "... : A
+    Survey", "Graph Convolution"/"Graph Routing") or numbers; the same work differs only inside
+    words (see ``word_difference``). A typo needs stronger evidence from the caller."""
     wa, wb = title_words(ta), title_words(tb)
     only_a = [w for w in wa if w not in wb]
     only_b = [w for w in wb if w not in wa]
     if len(only_a) != len(only_b):
-        return "titles differ by whole words"
+        return "titles differ by whole words", False
+    typo = False
     for x, y in zip(only_a, only_b, strict=True):
-        if any(c.isdigit() for c in x + y):
-            return f"different numbers ({x!r} / {y!r})"  # "Assignments 2017" / "2018", "GPT-2" / "GPT-3"
-        # A typo is an edit or two ("Tranformer"), a truncation a prefix ("Representatio");
-        # "Low-Resource" / "Zero-Resource" is another word.
-        if not (x.startswith(y) or y.startswith(x) or Levenshtein.distance(x, y) <= min(2, len(x) // 4)):
-            return f"different words ({x!r} / {y!r})"
+        kind = word_difference(x, y, rare)
+        if kind == "number":
+            return f"different numbers ({x!r} / {y!r})", False  # "Assignments 2017" / "2018", "GPT-2" / "GPT-3"
+        if kind == "word":
+            return f"different words ({x!r} / {y!r})", False
+        typo = typo or kind == "typo"
+    return "", typo
+
+
+def _same_authorship(a: Record, b: Record, fa: list[str], fb: list[str]) -> str:
+    """A typo'd title is the same work only with the same first author, year and author count."""
+    if not (a.year and b.year and a.year == b.year):
+        return "a title typo needs the same year"
+    if not (fa and fb and fa[0] == fb[0] and len(fa) == len(fb)):
+        return "a title typo needs the same first author and number of authors"
     return ""
 
 
@@ -171,13 +218,14 @@ class _Finder:
     groups so far, the suspects, and family names parsed on demand."""
 
     records: Sequence[Record]
-    families: Callable[[int], set[str]] | None
+    families: Callable[[int], list[str]] | None
     titles: list[str] = field(init=False)
     uf: _UnionFind = field(init=False)
     suspects: dict[tuple[int, int], Pair] = field(default_factory=dict)
-    cache: dict[int, set[str]] = field(default_factory=dict)
+    cache: dict[int, list[str]] = field(default_factory=dict)
 
     ids: dict[int, dict[str, str]] = field(default_factory=dict)  # group root -> its identifiers, by scheme
+    word_counts: Counter[str] | None = None  # titles each word appears in, counted when first needed
 
     def __post_init__(self) -> None:
         self.titles = [normalized_title(r.title) for r in self.records]
@@ -205,10 +253,20 @@ class _Finder:
             self.ids.pop(rb, None)
             self.ids[self.uf.find(a)] = merged
 
-    def fam(self, i: int) -> set[str]:
+    def ordered_fam(self, i: int) -> list[str]:
+        """Family names in author order (the first author matters for a typo), parsed on demand."""
         if i not in self.cache:
             self.cache[i] = self.families(i) if self.families is not None else _families(self.records[i].authors)
         return self.cache[i]
+
+    def fam(self, i: int) -> set[str]:
+        return set(self.ordered_fam(i))
+
+    def rare(self, word: str) -> bool:
+        """A word found in at most one title of the input: a typo's form, not a real word."""
+        if self.word_counts is None:
+            self.word_counts = Counter(w for r in self.records for w in set(title_words(r.title)))
+        return self.word_counts[word] <= 1
 
     def suspect(self, a: int, b: int, score: float, why_not: str) -> None:
         pair = (min(a, b), max(a, b))
@@ -283,7 +341,9 @@ class _Finder:
         score = fuzz.ratio(self.titles[a], self.titles[b], score_cutoff=threshold)
         if not score or not _comparable(records[a], records[b]):
             return
-        words = _differs_by_words(records[a].title, records[b].title)
+        words, typo = _differs_by_words(records[a].title, records[b].title, self.rare)
+        if not words and typo:
+            words = _same_authorship(records[a], records[b], self.ordered_fam(a), self.ordered_fam(b))
         if words:
             self.suspect(a, b, round(score, 1), words)
             return
@@ -305,11 +365,11 @@ class _Finder:
 def find_duplicates(
     records: Sequence[Record],
     threshold: float = FUZZY_THRESHOLD,
-    families: Callable[[int], set[str]] | None = None,
+    families: Callable[[int], list[str]] | None = None,
 ) -> Findings:
     """Group the records that are one work, in three tiers; report the close calls kept apart.
 
-    ``families(i)`` gives record i's author family names; by default they come from its
+    ``families(i)`` gives record i's author family names in order; by default they come from its
     authors.  A .bib reader passes a lazy one, so names are parsed only for the few records
     whose titles meet another's.
     """

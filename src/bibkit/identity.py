@@ -33,6 +33,7 @@ def title_words(title: str) -> list[str]:
     else:
         folded = "".join(ch if ord(ch) < 128 or ord(ch) > 0x2E7F else unidecode(ch) for ch in text)
     folded = folded.replace("-", "")  # "Pre-training" and "Pretraining" are one word
+    folded = folded.replace("&", " and ")  # "Audio & Text", "Audio {\\&} Text" and "Audio and Text" too
     return [w for w in re.split(r"[^0-9a-z\u2e80-\U0002ffff]+", folded) if w]
 
 

@@ -38,10 +38,10 @@ class BibItem:
     def line(self) -> int:
         return self.block.line
 
-    def families(self) -> set[str]:
-        """Author family names, parsed on demand."""
+    def families(self) -> list[str]:
+        """Author family names in author order, parsed on demand."""
         people, _ = parse_people(self.block.fields.get("author", "") or self.block.fields.get("editor", ""))
-        return {normalized_title(p.last) for p in people} - {""}
+        return [f for f in (normalized_title(p.last) for p in people) if f]
 
     def author_count(self) -> int:
         names = self.block.fields.get("author", "")
