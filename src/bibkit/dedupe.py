@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from . import ids
 from .identity import normalized_title, strong_tokens, title_words
@@ -156,14 +156,15 @@ def _ocr_fold(word: str) -> str:
     return word
 
 
-def word_difference(x: str, y: str, rare: Callable[[str], bool] = lambda w: True) -> str:
+def word_difference(x: str, y: str, rare: Callable[[str], bool] = lambda w: True, last: bool = False) -> str:
     """How two words of otherwise equal titles differ -- the rule for "a typo or another work":
 
     - ``"ocr"``: equal once OCR confusions are folded (0/o, 1/l, rn/m, li/h): the same word;
-    - ``"truncated"``: one is the start of the other ("Representatio"): the same word;
-    - ``"typo"``: an edit or two inside a word (one for words of five letters or fewer), where at
-      least one of them is a rare word in the file ("Wid", "Wqlks"): the same word, if the
-      authors and year confirm it;
+    - ``"truncated"``: one is the start of the other ("Representatio"; any length when it is the
+      title's last word, cut off: "Tr" for "Tree"): the same word;
+    - ``"typo"``: an edit or two inside a word (one for words of five letters or fewer; a swap of
+      neighbours is one edit), unless both are common words in the file (each in three titles
+      or more: "Part"/"Port"): the same word, if the authors and year confirm it;
     - ``"number"``: numbers, versions or part numerals differ ("2019"/"2020", "GPT-2"/"GPT-3",
       "Part I"/"Part II"): another work;
     - ``"word"``: another word ("Low"/"Zero", "Graph"/"Grape" when both are common): another work.
@@ -171,14 +172,30 @@ def word_difference(x: str, y: str, rare: Callable[[str], bool] = lambda w: True
     fx, fy = _ocr_fold(x), _ocr_fold(y)
     if fx == fy:
         return "ocr"
-    if x in _ROMAN or y in _ROMAN or any(c.isdigit() for c in fx + fy):
+    if x in _ROMAN or y in _ROMAN:
         return "number"
-    if (x.startswith(y) or y.startswith(x)) and min(len(x), len(y)) >= 3:
+    short, long = sorted((x, y), key=len)
+    cut = long[len(short) :]
+    if long.startswith(short) and not any(c.isdigit() for c in cut) and (last or len(short) >= 3):
         return "truncated"
+    if any(c.isdigit() for c in fx + fy):
+        return "number"
     limit = 1 if max(len(fx), len(fy)) <= 5 else 2
-    if Levenshtein.distance(fx, fy) <= limit and (rare(x) or rare(y)):
+    if OSA.distance(fx, fy) <= limit and (rare(x) or rare(y)):
         return "typo"
     return "word"
+
+
+def _unmatched(words: list[str], other: list[str]) -> list[str]:
+    """The words of one title the other lacks, counted ("Embeddings ... Embeddings" twice)."""
+    left = Counter(other)
+    out = []
+    for w in words:
+        if left[w]:
+            left[w] -= 1
+        else:
+            out.append(w)
+    return out
 
 
 def _differs_by_words(ta: str, tb: str, rare: Callable[[str], bool] = lambda w: True) -> tuple[str, bool]:
@@ -188,13 +205,13 @@ def _differs_by_words(ta: str, tb: str, rare: Callable[[str], bool] = lambda w: 
     Survey", "Graph Convolution"/"Graph Routing") or numbers; the same work differs only inside
     words (see ``word_difference``). A typo needs stronger evidence from the caller."""
     wa, wb = title_words(ta), title_words(tb)
-    only_a = [w for w in wa if w not in wb]
-    only_b = [w for w in wb if w not in wa]
+    only_a, only_b = _unmatched(wa, wb), _unmatched(wb, wa)
     if len(only_a) != len(only_b):
         return "titles differ by whole words", False
     typo = False
+    ends = {wa[-1], wb[-1]} if wa and wb else set()
     for x, y in zip(only_a, only_b, strict=True):
-        kind = word_difference(x, y, rare)
+        kind = word_difference(x, y, rare, last=x in ends or y in ends)
         if kind == "number":
             return f"different numbers ({x!r} / {y!r})", False  # "Assignments 2017" / "2018", "GPT-2" / "GPT-3"
         if kind == "word":
@@ -223,6 +240,7 @@ class _Finder:
     uf: _UnionFind = field(init=False)
     suspects: dict[tuple[int, int], Pair] = field(default_factory=dict)
     cache: dict[int, list[str]] = field(default_factory=dict)
+    family_sets: dict[int, set[str]] = field(default_factory=dict)
 
     ids: dict[int, dict[str, str]] = field(default_factory=dict)  # group root -> its identifiers, by scheme
     word_counts: Counter[str] | None = None  # titles each word appears in, counted when first needed
@@ -260,13 +278,16 @@ class _Finder:
         return self.cache[i]
 
     def fam(self, i: int) -> set[str]:
-        return set(self.ordered_fam(i))
+        found = self.family_sets.get(i)
+        if found is None:
+            found = self.family_sets[i] = set(self.ordered_fam(i))
+        return found
 
     def rare(self, word: str) -> bool:
-        """A word found in at most one title of the input: a typo's form, not a real word."""
+        """A word found in at most two titles of the input: maybe a typo's form, not surely a word."""
         if self.word_counts is None:
             self.word_counts = Counter(w for r in self.records for w in set(title_words(r.title)))
-        return self.word_counts[word] <= 1
+        return self.word_counts[word] <= 2
 
     def suspect(self, a: int, b: int, score: float, why_not: str) -> None:
         pair = (min(a, b), max(a, b))

@@ -154,8 +154,13 @@ def normalize_doi(doi: str) -> str:
     return doi.lower()
 
 
+_NO_IDS = Identifiers()
+
+
 def merge_identifiers(a: Identifiers, b: Identifiers) -> Identifiers:
     """Fill a's empty identifiers from b (a wins where both have one)."""
+    if b == _NO_IDS or a == b:
+        return a  # the common case, on every entry of a large file: nothing to fill
     return fill_gaps(a, b, ("arxiv", "arxiv_class", "acl", "openreview", "doi", "pmlr"))
 
 
