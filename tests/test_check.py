@@ -71,7 +71,8 @@ def test_cli_exit_codes_and_output(tmp_path: Path) -> None:
     assert bad.exit_code == 1
     assert f"{FIXTURE}:{line_of('year = {20xx}')} badyear: error:" in bad.stdout
     report = json.loads(runner.invoke(main, ["check", str(FIXTURE), "--json"]).stdout)
-    assert report["errors"] == 10 and report["warnings"] == 4
+    assert report["errors"] == 10
+    assert report["warnings"] == 4
     good = tmp_path / "good.bib"
     good.write_text("@misc{k, author = {A, B}, title = {Fine}, year = {2020}}\n", "utf-8")
     assert runner.invoke(main, ["check", str(good)]).exit_code == 0

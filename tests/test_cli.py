@@ -32,7 +32,9 @@ def test_every_command_has_help_and_is_in_the_readme(tmp_path: Path) -> None:
     readme = (ROOT / "README.md").read_text("utf-8")
     for name, command in main.commands.items():
         code, output = _run([name, "--help"], tmp_path)
-        assert code == 0 and "Usage:" in output and command.help
+        assert code == 0
+        assert "Usage:" in output
+        assert command.help
         assert f"bibkit {name}" in readme, f"README does not document `bibkit {name}`"
 
 
@@ -53,7 +55,8 @@ def test_build_json_report(tmp_path: Path) -> None:
 def test_human_summary_and_second_build_writes_nothing(tmp_path: Path) -> None:
     project = make_project(tmp_path)
     code, output = _run(["build"], project)
-    assert code == 0 and re.search(r"lists/atpapers\.md: \d+ items -> \d+ entries", output)
+    assert code == 0
+    assert re.search(r"lists/atpapers\.md: \d+ items -> \d+ entries", output)
     assert "wrote 3 file(s)" in output
     code, output = _run(["build"], project)
     assert "all up to date" in output
@@ -62,19 +65,22 @@ def test_human_summary_and_second_build_writes_nothing(tmp_path: Path) -> None:
 def test_dry_run_writes_nothing(tmp_path: Path) -> None:
     project = make_project(tmp_path)
     code, _ = _run(["build", "--dry-run"], project)
-    assert code == 0 and not (project / "bib").exists()
+    assert code == 0
+    assert not (project / "bib").exists()
 
 
 def test_named_lists_and_out_dir(tmp_path: Path) -> None:
     (tmp_path / "mine.md").write_text("## A\n- [x / y](https://github.com/x/y)\n", "utf-8")
     code, output = _run(["build", "mine.md", "--out", "out"], tmp_path)
     assert code == 0
-    assert (tmp_path / "out" / "mine.bib").exists() and (tmp_path / "out" / "bibliography.bib").exists()
+    assert (tmp_path / "out" / "mine.bib").exists()
+    assert (tmp_path / "out" / "bibliography.bib").exists()
 
 
 def test_missing_list_is_an_error_with_nonzero_exit(tmp_path: Path) -> None:
     code, output = _run(["build", "nope.md", "--out", "out"], tmp_path)
-    assert code == 1 and "nope.md: error: configured list 'nope' cannot be read (not found)" in output
+    assert code == 1
+    assert "nope.md: error: configured list 'nope' cannot be read (not found)" in output
 
 
 def test_strict_fails_on_warnings(tmp_path: Path) -> None:
@@ -86,7 +92,8 @@ def test_strict_fails_on_warnings(tmp_path: Path) -> None:
 def test_bad_config_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "bibkit.toml").write_text("[[lists]]\nname = 'x'\n", "utf-8")
     code, output = _run(["build"], tmp_path, stream="stderr")
-    assert code != 0 and "has no 'path'" in output
+    assert code != 0
+    assert "has no 'path'" in output
 
 
 def test_ascii_option(tmp_path: Path) -> None:
@@ -94,7 +101,8 @@ def test_ascii_option(tmp_path: Path) -> None:
     code, output = _run(["build", "--ascii", "--json"], project)
     assert code == 0
     text = (project / "bib" / "atpapers.bib").read_text("utf-8")
-    assert r"M{\"u}ller" in text and "Müller" not in text
+    assert r"M{\"u}ller" in text
+    assert "Müller" not in text
     assert any(p["kind"] == "non-ascii-kept" for p in json.loads(output)["problems"])
 
 
@@ -129,7 +137,8 @@ def test_lost_identifiers_and_absorbing_entries_are_reported_and_strict_fails(tm
     assert ("identifier-lost", 3) in kinds, "two identifiers of one item, one url: the OpenReview id is reported"
     assert ("absorbed", 4) in kinds
     code, output = _run(["build", "l.md", "--out", "bib", "--no-resolve", "--strict"], tmp_path)
-    assert code == 1 and "openreview:abcdef is linked here but is no entry's identifier" in output
+    assert code == 1
+    assert "openreview:abcdef is linked here but is no entry's identifier" in output
 
 
 def test_the_combined_file_reports_the_entry_types_it_was_written_with(tmp_path: Path) -> None:

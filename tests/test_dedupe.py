@@ -89,8 +89,11 @@ def test_preprint_and_published_version_merge_by_title_and_published_leads() -> 
     records, merges, _ = deduplicate([preprint, published])
     (merged,) = records
     assert merges[0].reason == "title"
-    assert merged.venue == ICLR and merged.ids.arxiv == "2003.10555" and merged.ids.openreview == "r1xMH1BtvB"
-    assert merged.categories == (("Models",), ("ICLR",)) and len(merged.sources) == 2
+    assert merged.venue == ICLR
+    assert merged.ids.arxiv == "2003.10555"
+    assert merged.ids.openreview == "r1xMH1BtvB"
+    assert merged.categories == (("Models",), ("ICLR",))
+    assert len(merged.sources) == 2
 
 
 def test_truncated_title_merges_with_author_agreement() -> None:
@@ -195,7 +198,8 @@ def test_dedupe_is_order_independent(rnd: random.Random) -> None:
 def test_dedupe_twice_is_dedupe_once() -> None:
     once, _, _ = deduplicate(POOL)
     twice, merges, _ = deduplicate(once)
-    assert twice == once and merges == []
+    assert twice == once
+    assert merges == []
 
 
 def test_merge_keeps_links_notes_and_places() -> None:
@@ -213,8 +217,11 @@ def test_merge_keeps_links_notes_and_places() -> None:
         nickname="TT",
     )
     (merged,), _, _ = deduplicate([a, b])
-    assert merged.code == ("https://github.com/x/y",) and merged.notes == ("note",) and merged.nickname == "TT"
-    assert Link("blog", "https://b/") in merged.links and Link("paper", "https://example.org/t.pdf") in merged.links
+    assert merged.code == ("https://github.com/x/y",)
+    assert merged.notes == ("note",)
+    assert merged.nickname == "TT"
+    assert Link("blog", "https://b/") in merged.links
+    assert Link("paper", "https://example.org/t.pdf") in merged.links
     assert {s.list_name for s in merged.sources} == {"A", "B"}
 
 
@@ -249,12 +256,15 @@ def test_dedupe_bib_merges_and_passes_everything_else_through() -> None:
     result = dedupe_text(BIB, "thesis.bib")
     assert (result.entries_before, result.entries_after) == (4, 3)
     (group,) = result.groups
-    assert group.key == "Clark2020ELECTRAiclr" and group.merged == ("clark2020electra",) and group.lines == (2, 11)
+    assert group.key == "Clark2020ELECTRAiclr"
+    assert group.merged == ("clark2020electra",)
+    assert group.lines == (2, 11)
     text = result.text
     assert "% kept comment" in text
     assert "@article{broken, title = {Unclosed, author = {x}" in text, "a malformed entry is never lost"
     assert "@inproceedings{sun2019ernie, title = {ERNIE: Enhanced Representation" in text
-    assert "ids           = {clark2020electra}" in text and "keywords      = {ICLR, pretraining}" in text
+    assert "ids           = {clark2020electra}" in text
+    assert "keywords      = {ICLR, pretraining}" in text
     assert "eprint        = {2003.10555}" in text
     assert [(p.kind, p.source.line) for p in result.bib.problems] == [("unparsable-block", 19)]
 
@@ -265,13 +275,16 @@ def test_dedupe_cli_dry_run_and_output(tmp_path: Path) -> None:
     runner = CliRunner()
     dry = runner.invoke(main, ["dedupe", str(source), "--dry-run", "--json"])
     # The file has an unparsable block: reported, kept, and the exit code says so.
-    assert dry.exit_code == 1 and source.read_text("utf-8") == BIB
+    assert dry.exit_code == 1
+    assert source.read_text("utf-8") == BIB
     assert dry.stderr.rstrip().splitlines()[-1].startswith("error: 1 error(s) in ")
     report = json.loads(dry.stdout)
-    assert report["groups"][0]["merged"] == ["clark2020electra"] and report["problems"][0]["line"] == 19
+    assert report["groups"][0]["merged"] == ["clark2020electra"]
+    assert report["problems"][0]["line"] == 19
     out = tmp_path / "clean.bib"
     done = runner.invoke(main, ["dedupe", str(source), "-o", str(out)])
-    assert done.exit_code == 1 and "4 entries -> 3" in done.stdout
+    assert done.exit_code == 1
+    assert "4 entries -> 3" in done.stdout
     assert out.read_text("utf-8").count("@inproceedings{Clark2020ELECTRAiclr") == 1
     assert source.read_text("utf-8") == BIB
 
@@ -288,7 +301,8 @@ def test_titles_that_differ_in_a_number_are_different_works() -> None:
     a = rec("Model AI Assignments 2017", 1, authors=("Neller",), year=2017)
     b = rec("Model AI Assignments 2018", 2, authors=("Neller",), year=2018)
     findings = find_duplicates([a, b])
-    assert findings.groups == [] and "different numbers" in findings.suspects[0].why_not
+    assert findings.groups == []
+    assert "different numbers" in findings.suspects[0].why_not
 
 
 def test_an_identifier_collision_between_plainly_different_works_is_reported_not_merged() -> None:

@@ -27,11 +27,16 @@ def test_bold_title_form() -> None:
         "## A\n### B\n- **Attention is All you Need**. *Ashish Vaswani, Noam Shazeer*. (NIPS 2017) "
         "[[paper]](https://arxiv.org/abs/1706.03762)[[code]](https://github.com/x/y) - ***Transformer***\n"
     )
-    assert r.kind == Kind.PAPER and r.title == "Attention is All you Need"
+    assert r.kind == Kind.PAPER
+    assert r.title == "Attention is All you Need"
     assert [format_person(p) for p in r.authors] == ["Vaswani, Ashish", "Shazeer, Noam"]
-    assert r.venue_text == "NIPS 2017" and r.ids.arxiv == "1706.03762"
-    assert r.code == ("https://github.com/x/y",) and r.nickname == "Transformer"
-    assert r.categories == (("A", "B"),) and r.source.line == 3 and not problems
+    assert r.venue_text == "NIPS 2017"
+    assert r.ids.arxiv == "1706.03762"
+    assert r.code == ("https://github.com/x/y",)
+    assert r.nickname == "Transformer"
+    assert r.categories == (("A", "B"),)
+    assert r.source.line == 3
+    assert not problems
 
 
 def test_plain_title_form_with_glued_venue() -> None:
@@ -47,7 +52,8 @@ def test_plain_title_without_venue_and_missing_space() -> None:
         "- 75 Languages, 1 Model: Parsing Universal Dependencies Universally[[paper]](https://www.aclweb.org/anthology/D19-1279/) - ***UDify***\n"
     )
     assert r.title == "75 Languages, 1 Model: Parsing Universal Dependencies Universally"
-    assert r.ids.acl == "D19-1279" and r.nickname == "UDify"
+    assert r.ids.acl == "D19-1279"
+    assert r.nickname == "UDify"
 
 
 def test_blog_and_repository_forms() -> None:
@@ -56,10 +62,15 @@ def test_blog_and_repository_forms() -> None:
         "### Repositories\n- [thushv89 / Keras Attention Layer](https://github.com/thushv89/attention_keras) - Keras Layer implementation\n"
     )
     blog, repo = records
-    assert blog.kind == Kind.ARTICLE and blog.title == "深度学习中的注意力模型（2017版）"
-    assert blog.authors[0].last == "张俊林" and blog.authors[0].literal and blog.site == "Zhihu"
-    assert repo.kind == Kind.REPOSITORY and repo.title == "Keras Attention Layer"
-    assert repo.authors[0].last == "thushv89" and repo.notes == ("Keras Layer implementation",)
+    assert blog.kind == Kind.ARTICLE
+    assert blog.title == "深度学习中的注意力模型（2017版）"
+    assert blog.authors[0].last == "张俊林"
+    assert blog.authors[0].literal
+    assert blog.site == "Zhihu"
+    assert repo.kind == Kind.REPOSITORY
+    assert repo.title == "Keras Attention Layer"
+    assert repo.authors[0].last == "thushv89"
+    assert repo.notes == ("Keras Layer implementation",)
 
 
 def test_notes_file_links_and_paragraphs() -> None:
@@ -103,9 +114,14 @@ def test_numbered_items_and_wrapped_authors() -> None:
         "3. [Llama 2](https://arxiv.org/abs/2307.09288) by Meta AI, 2023 - open weights\n"
     )
     elmo, wrapped, llama = records
-    assert elmo.venue_text == "NAACL 2018" and elmo.nickname == "ELMo" and elmo.ids.acl == "N18-1202"
-    assert [p.last for p in wrapped.authors] == ["Oord", "Zen"] and wrapped.others
-    assert llama.authors[0].last == "Meta AI" and llama.venue_text == "2023" and llama.notes == ("open weights",)
+    assert elmo.venue_text == "NAACL 2018"
+    assert elmo.nickname == "ELMo"
+    assert elmo.ids.acl == "N18-1202"
+    assert [p.last for p in wrapped.authors] == ["Oord", "Zen"]
+    assert wrapped.others
+    assert llama.authors[0].last == "Meta AI"
+    assert llama.venue_text == "2023"
+    assert llama.notes == ("open weights",)
 
 
 def test_table_rows() -> None:
@@ -116,7 +132,8 @@ def test_table_rows() -> None:
     (r,) = records
     assert r.title == "Cross-lingual Language Model Pretraining"
     assert r.year == 2019 and r.month is None, "the Date column dates the paper; '??' is no month"
-    assert r.code == ("https://github.com/facebookresearch/XLM",) and r.source.line == 3
+    assert r.code == ("https://github.com/facebookresearch/XLM",)
+    assert r.source.line == 3
 
 
 def test_paper_as_heading_with_notes() -> None:
@@ -124,7 +141,8 @@ def test_paper_as_heading_with_notes() -> None:
         "## Probing\n#### [Language Models as Knowledge Bases?](https://www.aclweb.org/anthology/D19-1250.pdf)\n\nThey probe BERT.\n"
     )
     (r,) = records
-    assert r.title == "Language Models as Knowledge Bases?" and r.categories == (("Probing",),)
+    assert r.title == "Language Models as Knowledge Bases?"
+    assert r.categories == (("Probing",),)
     assert r.notes == ("They probe BERT.",)
 
 
@@ -134,8 +152,10 @@ def test_html_links_and_redirects() -> None:
         "- [HAT](https://link.zhihu.com/?target=https%3A//arxiv.org/abs/2005.14187)\n"
     )
     html, redirect = records
-    assert html.ids.doi == "10.1145/3366423.3380258" and html.venue_text == "WWW 2020"
-    assert redirect.ids.arxiv == "2005.14187" and redirect.url == "https://arxiv.org/abs/2005.14187"
+    assert html.ids.doi == "10.1145/3366423.3380258"
+    assert html.venue_text == "WWW 2020"
+    assert redirect.ids.arxiv == "2005.14187"
+    assert redirect.url == "https://arxiv.org/abs/2005.14187"
 
 
 def test_labelled_links_are_sorted() -> None:
@@ -184,7 +204,8 @@ def test_empty_and_schemeless_links() -> None:
 
 def test_empty_file() -> None:
     records, problems = read("")
-    assert records == [] and [p.kind for p in problems] == ["empty-list"]
+    assert records == []
+    assert [p.kind for p in problems] == ["empty-list"]
     assert str(problems[0]).startswith("l.md:1:")
 
 
@@ -199,7 +220,8 @@ def test_truncated_and_unbalanced_lines_are_reported_and_the_rest_converts() -> 
     # The truncated line's bare arXiv URL is still that paper's identifier: nothing is lost.
     assert [r.ids.arxiv for r in records if r.ids.arxiv] == ["1901.00001", "1901.00002", "1901.00003"]
     lines = sorted(p.source.line for p in problems)
-    assert 2 in lines and 4 in lines
+    assert 2 in lines
+    assert 4 in lines
     assert all(p.source.file == "l.md" for p in problems)
 
 
@@ -264,7 +286,8 @@ def test_nested_table_of_contents_anywhere_is_navigation() -> None:
         "\n- [Back to top](#table-of-contents)\n"
     )
     (r,) = records
-    assert r.title == "A Survey of Things" and r.categories == (("Papers", "Surveys"),)
+    assert r.title == "A Survey of Things"
+    assert r.categories == (("Papers", "Surveys"),)
 
 
 def test_tool_then_paper_is_the_paper_with_the_tool_as_code() -> None:
@@ -272,8 +295,10 @@ def test_tool_then_paper_is_the_paper_with_the_tool_as_code() -> None:
         "* [FastBERT](https://github.com/autoliuweijie/FastBERT): "
         "[FastBERT: a Self-distilling BERT with Adaptive Inference Time](https://arxiv.org/abs/2004.02178)\n"
     )
-    assert r.kind == Kind.PAPER and r.title == "FastBERT: a Self-distilling BERT with Adaptive Inference Time"
-    assert r.ids.arxiv == "2004.02178" and r.code == ("https://github.com/autoliuweijie/FastBERT",)
+    assert r.kind == Kind.PAPER
+    assert r.title == "FastBERT: a Self-distilling BERT with Adaptive Inference Time"
+    assert r.ids.arxiv == "2004.02178"
+    assert r.code == ("https://github.com/autoliuweijie/FastBERT",)
 
 
 @pytest.mark.parametrize(
@@ -292,7 +317,8 @@ def test_tool_then_paper_is_the_paper_with_the_tool_as_code() -> None:
 def test_decorations_are_not_part_of_the_title(written: str, title: str) -> None:
     text = ("| Paper | Links |\n|---|---|\n" + written) if written.startswith("|") else written
     r, _ = only(text + "\n")
-    assert r.title == title and r.ids.arxiv == "2003.08271"
+    assert r.title == title
+    assert r.ids.arxiv == "2003.08271"
 
 
 def test_a_bold_label_in_a_blockquote_is_not_a_paper() -> None:
@@ -312,7 +338,8 @@ def test_a_sentence_with_a_link_is_a_note_but_its_paper_is_kept() -> None:
     tool, paper = records
     assert tool.notes[-2].startswith("We recommend reading the original paper (https://arxiv.org/abs/1706.03762)")
     assert tool.notes[-1].startswith("WMT (http://www.statmt.org/wmt19/) is the most important")
-    assert paper.ids.arxiv == "1706.03762" and paper.title == "the original paper"
+    assert paper.ids.arxiv == "1706.03762"
+    assert paper.title == "the original paper"
     assert paper.categories == tool.categories
 
 

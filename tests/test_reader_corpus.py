@@ -56,7 +56,8 @@ def test_citation_lines_and_html_headings() -> None:
     assert bleu.categories == (("10 Must Reads",),)
     assert bleu.links[0].label == "Citation", "the citation-count link is a link, not the paper"
     koehn = by_title(records, "Neural Machine Translation")
-    assert koehn.venue_text == "arxiv:1709.07809" and koehn.ids.arxiv == "1709.07809"
+    assert koehn.venue_text == "arxiv:1709.07809"
+    assert koehn.ids.arxiv == "1709.07809"
     survey = by_title(records, "A Survey of Multilingual Neural Machine Translation")
     assert survey.ids.doi == "10.1145/3406095"
     assert survey.notes[0].startswith("Tutorial on Multilingual Neural Machine Translation"), "a nested line is a note"
@@ -65,13 +66,17 @@ def test_citation_lines_and_html_headings() -> None:
 def test_label_before_a_citation_is_a_note_not_a_title() -> None:
     records = records_of("citation_lines.md")
     titles = [r.title for r in records]
-    assert "System report" not in titles and "Techniques" not in titles and "WMT" not in titles
+    assert "System report" not in titles
+    assert "Techniques" not in titles
+    assert "WMT" not in titles
     msra = by_title(records, "Microsoft Research Asia’s Systems for WMT19")
     assert msra.categories == (("Tutorials and Surveys", "WMT 2019"),)
-    assert format_person(msra.authors[0]) == "Xia, Yingce" and msra.year == 2019
+    assert format_person(msra.authors[0]) == "Xia, Yingce"
+    assert msra.year == 2019
     assert "System report" in msra.notes
     mass = by_title(records, "MASS: Masked Sequence to Sequence Pre-training for Language Generation")
-    assert mass.ids.arxiv == "1905.02450" and mass.kind == Kind.PAPER
+    assert mass.ids.arxiv == "1905.02450"
+    assert mass.kind == Kind.PAPER
 
 
 def test_weekly_tables_read_by_their_header() -> None:
@@ -79,13 +84,15 @@ def test_weekly_tables_read_by_their_header() -> None:
     titles = [r.title for r in records]
     assert not any(t.lower().startswith(("top ml papers", "tweet", "paper")) for t in titles)
     mercury = by_title(records, "Ultra-Fast Diffusion-based Language Models")
-    assert mercury.ids.arxiv == "2506.17298" and mercury.notes[0].startswith("This paper introduces Mercury")
+    assert mercury.ids.arxiv == "2506.17298"
+    assert mercury.notes[0].startswith("This paper introduces Mercury")
     assert [link.label for link in mercury.links] == ["Tweet"]
     assert mercury.categories == (("Top ML Papers of the Week (June 23 - June 29) - 2025",),)
     sal = by_title(records, "Self-Adaptive LLMs")
     assert sal.notes[0].startswith("introduces Transformer^2")
     goal = by_title(records, "Goal Driven Discovery of Distributional Differences via Language Descriptions")
-    assert goal.code == ("https://github.com/ruiqi-zhong/D5",) and goal.ids.arxiv == "2302.14233"
+    assert goal.code == ("https://github.com/ruiqi-zhong/D5",)
+    assert goal.ids.arxiv == "2302.14233"
     brain = by_title(
         records, "High-resolution image reconstruction with latent diffusion models from human brain activity"
     )
@@ -98,12 +105,14 @@ def test_weekly_tables_read_by_their_header() -> None:
 def test_label_first_items_and_repositories_that_name_their_paper() -> None:
     records = records_of("label_first.md")
     bert = by_title(records, "BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding")
-    assert bert.ids.arxiv == "1810.04805" and format_person(bert.authors[0]) == "Devlin, Jacob"
+    assert bert.ids.arxiv == "1810.04805"
+    assert format_person(bert.authors[0]) == "Devlin, Jacob"
     absa = by_title(records, "BERT Post-Training for Review Reading Comprehension and Aspect-based Sentiment Analysis")
     assert [format_person(p) for p in absa.authors][-1] == "Yu, Philip S."
     assert absa.code == ("https://github.com/howardhsu/BERT-for-RRC-ABSA",)
     wwm = by_title(records, "Pre-Training with Whole Word Masking for Chinese BERT（中文BERT-wwm预训练模型）")
-    assert wwm.kind == Kind.PAPER and wwm.ids.arxiv == "1906.08101"
+    assert wwm.kind == Kind.PAPER
+    assert wwm.ids.arxiv == "1906.08101"
     assert wwm.code == ("https://github.com/ymcui/Chinese-BERT-wwm",), "the repository is the paper's code"
     summ = by_title(records, "Pretraining-Based Natural Language Generation for Text Summarization")
     assert summ.ids.arxiv == "1902.09243", "the quoted title of 'Implementation of ...'"
@@ -128,8 +137,10 @@ def test_bold_numbered_items_with_authors_on_the_line_below() -> None:
     assert format_person(openprompt.authors[0]) == "Ding, Ning"
     assert (openprompt.year, openprompt.month) == (2021, 11)
     t5 = by_title(records, "Exploring the Limits of Transfer Learning with a Unified Text-to-Text Transformer")
-    assert format_person(t5.authors[0]) == "Raffel, Colin" and t5.venue_text == "JMLR"
-    assert t5.ids.arxiv == "1910.10683" and (t5.year, t5.month) == (2019, 10)
+    assert format_person(t5.authors[0]) == "Raffel, Colin"
+    assert t5.venue_text == "JMLR"
+    assert t5.ids.arxiv == "1910.10683"
+    assert (t5.year, t5.month) == (2019, 10)
     assert all(r.authors for r in records)
 
 

@@ -65,7 +65,8 @@ def test_reading_list_keeps_every_link_category_and_chinese_text(shipped) -> Non
         n_categories = len({k.strip() for k in block.fields.get("keywords", "").split(",") if k.strip()}) or 1
         title = to_text(block.fields["title"]).replace("--", "–")
         assert plain.count(title) >= n_categories, block.key
-    assert "## 自然语言处理" in text and "#### 哪吒+tinybert" in text
+    assert "## 自然语言处理" in text
+    assert "#### 哪吒+tinybert" in text
 
 
 @pytest.mark.parametrize("list_path", SHIPPED_LISTS, ids=lambda p: p.stem)
@@ -96,11 +97,14 @@ def test_round_trip_render_then_build(tmp_path: Path, shipped, list_path: Path) 
 def test_render_cli(tmp_path: Path) -> None:
     out = tmp_path / "list.html"
     result = CliRunner().invoke(main, ["render", str(FIXTURE), "--format", "html", "-o", str(out), "--title", "T"])
-    assert result.exit_code == 0 and out.read_text("utf-8").startswith("<!DOCTYPE html>")
+    assert result.exit_code == 0
+    assert out.read_text("utf-8").startswith("<!DOCTYPE html>")
     dry = CliRunner().invoke(main, ["render", str(FIXTURE), "-o", str(tmp_path / "x.md"), "--dry-run"])
-    assert dry.exit_code == 0 and not (tmp_path / "x.md").exists()
+    assert dry.exit_code == 0
+    assert not (tmp_path / "x.md").exists()
     bad = CliRunner().invoke(main, ["render", str(FIXTURE), "--style", "nope"])
-    assert bad.exit_code != 0 and "unknown style" in bad.stderr
+    assert bad.exit_code != 0
+    assert "unknown style" in bad.stderr
 
 
 # --- the HTML page in a real headless browser ----------------------------------------------------

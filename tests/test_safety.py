@@ -44,7 +44,8 @@ def test_write_keeps_the_mode_of_the_file_it_replaces(tmp_path: Path) -> None:
     target.write_text("old", "utf-8")
     target.chmod(0o664)
     files.write_atomic(target, "new")
-    assert stat.S_IMODE(target.stat().st_mode) == 0o664 and target.read_text("utf-8") == "new"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o664
+    assert target.read_text("utf-8") == "new"
 
 
 def test_a_new_file_gets_the_umask_mode_not_0600(tmp_path: Path) -> None:
@@ -62,7 +63,8 @@ def test_a_symlink_is_written_through_and_stays_a_symlink(tmp_path: Path) -> Non
     link = tmp_path / "link.bib"
     link.symlink_to(real)
     files.write_atomic(link, "new")
-    assert link.is_symlink() and real.read_text("utf-8") == "new"
+    assert link.is_symlink()
+    assert real.read_text("utf-8") == "new"
 
 
 def test_a_fifo_is_written_to_not_replaced(tmp_path: Path) -> None:
@@ -73,7 +75,8 @@ def test_a_fifo_is_written_to_not_replaced(tmp_path: Path) -> None:
     reader.start()
     files.write_atomic(fifo, "through the pipe")
     reader.join(timeout=10)
-    assert got == [b"through the pipe"] and stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert got == [b"through the pipe"]
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
 
 
 def test_dedupe_to_dev_stdout_and_to_dash_write_to_standard_output(tmp_path: Path) -> None:
@@ -86,12 +89,17 @@ def test_dedupe_to_dev_stdout_and_to_dash_write_to_standard_output(tmp_path: Pat
         text=True,
         timeout=60,
     )
-    assert proc.returncode == 0 and "@inproceedings" in proc.stdout
+    assert proc.returncode == 0
+    assert "@inproceedings" in proc.stdout
     assert stat.S_ISLNK(os.lstat("/dev/stdout").st_mode) == stat.S_ISLNK(before.st_mode), "/dev/stdout is untouched"
     code, out, _ = run(["dedupe", str(bib), "-o", "-"], tmp_path)
-    assert code == 0 and "@inproceedings" in out and not (tmp_path / "-").exists()
+    assert code == 0
+    assert "@inproceedings" in out
+    assert not (tmp_path / "-").exists()
     code, out, _ = run(["render", str(bib), "-o", "-"], tmp_path)
-    assert code == 0 and out.startswith("#") and not (tmp_path / "-").exists()
+    assert code == 0
+    assert out.startswith("#")
+    assert not (tmp_path / "-").exists()
 
 
 # --- 3: a missing list erases nothing -------------------------------------------------------
@@ -119,7 +127,8 @@ def test_binary_input_is_a_clear_error(tmp_path: Path, command: list[str]) -> No
     binary = tmp_path / "x.bib"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe\x00binary")
     code, _, err = run([*command, str(binary)], tmp_path)
-    assert code == 1 and "x.bib: not UTF-8 text" in err
+    assert code == 1
+    assert "x.bib: not UTF-8 text" in err
 
 
 @pytest.mark.parametrize("command", ["render", "dedupe"])
@@ -129,7 +138,8 @@ def test_an_unwritable_output_is_a_clear_error(tmp_path: Path, command: str) -> 
     (tmp_path / "a-file").write_text("", "utf-8")
     # A path below a regular file cannot be written, not even by root.
     code, _, err = run([command, str(bib), "-o", str(tmp_path / "a-file" / "out.bib")], tmp_path)
-    assert code == 1 and f"cannot write {tmp_path / 'a-file' / 'out.bib'}" in err
+    assert code == 1
+    assert f"cannot write {tmp_path / 'a-file' / 'out.bib'}" in err
 
 
 def test_an_output_path_that_is_a_directory_is_a_clear_error(tmp_path: Path) -> None:
@@ -137,7 +147,8 @@ def test_an_output_path_that_is_a_directory_is_a_clear_error(tmp_path: Path) -> 
     bib.write_text(BIB, "utf-8")
     (tmp_path / "adir").mkdir()
     code, _, err = run(["render", str(bib), "-o", str(tmp_path / "adir" / ".")], tmp_path)
-    assert code in (1, 2) and "Traceback" not in err
+    assert code in (1, 2)
+    assert "Traceback" not in err
 
 
 # --- 5: say what is (or would be) written ---------------------------------------------------
@@ -148,7 +159,8 @@ def test_dedupe_json_says_it_rewrote_the_file_in_place(tmp_path: Path) -> None:
     bib.write_text(BIB + BIB.replace("@inproceedings{", "@inproceedings{copy"), "utf-8")
     code, out, err = run(["dedupe", str(bib), "--json"], tmp_path)
     report = __import__("json").loads(out)
-    assert report["in_place"] is True and report["written"] is True
+    assert report["in_place"] is True
+    assert report["written"] is True
     assert f"rewrote {bib} in place" in err
 
 
@@ -157,7 +169,8 @@ def test_build_dry_run_says_what_would_be_written(tmp_path: Path) -> None:
     code, out, _ = run(["build", "--no-resolve", "--dry-run", "--json"], project)
     assert set(__import__("json").loads(out)["files"].values()) == {"would write"}
     code, out, _ = run(["build", "--no-resolve", "--dry-run"], project)
-    assert "dry run: nothing written; 3 file(s) would change" in out and "wrote" not in out
+    assert "dry run: nothing written; 3 file(s) would change" in out
+    assert "wrote" not in out
     assert not (project / "bib").exists()
 
 
@@ -168,9 +181,12 @@ def test_dedupe_and_sync_exit_nonzero_on_an_error_level_finding(tmp_path: Path) 
     bib = tmp_path / "twice.bib"
     bib.write_text(TWICE, "utf-8")
     code, _, err = run(["dedupe", str(bib), "--dry-run"], tmp_path)
-    assert code == 1 and "duplicate-key" in err
+    assert code == 1
+    assert "duplicate-key" in err
     code, out, err = run(["sync", str(bib), "--dry-run", "--json"], tmp_path)
-    assert code == 1 and "fix them before syncing" in err and out == ""
+    assert code == 1
+    assert "fix them before syncing" in err
+    assert out == ""
 
 
 def test_strict_gives_its_reason_last(tmp_path: Path) -> None:
@@ -197,7 +213,9 @@ def test_config_mistakes_are_errors_naming_key_and_file(tmp_path: Path, toml: st
     (tmp_path / "bibkit.toml").write_text(toml, "utf-8")
     (tmp_path / "l.md").write_text("- [A Paper](https://arxiv.org/abs/1901.00001)\n", "utf-8")
     code, _, err = run(["build", "--no-resolve"], tmp_path)
-    assert code == 1 and "bibkit.toml" in err and message in err
+    assert code == 1
+    assert "bibkit.toml" in err
+    assert message in err
 
 
 # --- 10: short venues never lose the venue ------------------------------------------------------
@@ -208,7 +226,8 @@ def test_short_venues_keep_an_official_name_that_has_no_acronym(tmp_path: Path) 
     code, _, _ = run(["build", "--short-venues"], project)
     text = (project / "bib" / "bibliography.bib").read_text("utf-8")
     booktitles = re.findall(r"booktitle     = \{(.*)\},", text)
-    assert code == 0 and "NAACL 2019" in booktitles
+    assert code == 0
+    assert "NAACL 2019" in booktitles
     assert not [b for b in booktitles if re.fullmatch(r"\s*\d{4}", b)], "no venue reduced to its year"
     assert any(b.startswith("Proceedings of") for b in booktitles), "official names without an acronym stay whole"
 
@@ -229,7 +248,9 @@ def test_an_accepted_warning_is_only_that_entry_and_that_kind(tmp_path: Path) ->
     (tmp_path / "l.md").write_text("## S\n- [ExBERT](exbert.net)\n- [Other](other.net)\n", "utf-8")
     (tmp_path / "bibkit.toml").write_text('[build]\naccept = ["exbert:link-without-scheme"]\n', "utf-8")
     code, out, err = run(["build", "l.md", "--out", "bib", "--no-resolve", "--strict"], tmp_path)
-    assert code == 1 and "other.net" in out and "1 warning(s) accepted" in out
+    assert code == 1
+    assert "other.net" in out
+    assert "1 warning(s) accepted" in out
 
 
 # --- 12: one heading per category path, unique ids ---------------------------------------------
@@ -239,8 +260,10 @@ def test_combined_reading_list_opens_each_heading_once_with_unique_ids(tmp_path:
     bib = ROOT / "bib" / "bibliography.bib"
     code, out, _ = run(["render", str(bib)], tmp_path)
     headings = [line for line in out.splitlines() if line.startswith("## ")]
-    assert code == 0 and len(headings) == len(set(headings))
-    assert headings.count("## 自然语言处理") == 1 and headings.count("## Pretrained Language Model") == 1
+    assert code == 0
+    assert len(headings) == len(set(headings))
+    assert headings.count("## 自然语言处理") == 1
+    assert headings.count("## Pretrained Language Model") == 1
     code, page, _ = run(["render", str(bib), "--format", "html"], tmp_path)
     ids = re.findall(r' id="([^"]+)"', page)
     assert len(ids) == len(set(ids))
@@ -254,7 +277,8 @@ def test_check_reports_a_bare_ampersand(tmp_path: Path) -> None:
     bib = tmp_path / "amp.bib"
     bib.write_text("@misc{k, author = {A, B}, title = {Audio & Text}, year = {2020}}\n", "utf-8")
     code, out, _ = run(["check", str(bib)], tmp_path)
-    assert code == 1 and "k: error: title has an unescaped '&'" in out
+    assert code == 1
+    assert "k: error: title has an unescaped '&'" in out
 
 
 # --- 14: a merged entry is a clean entry ------------------------------------------------------
@@ -272,7 +296,9 @@ def test_a_merged_inproceedings_keeps_no_preprint_journal_and_no_double_blank_li
         "utf-8",
     )
     code, out, _ = run(["dedupe", str(bib), "-o", "-"], tmp_path)
-    assert code == 0 and "journal" not in out and "eprint    = {1810.04805}" in out
+    assert code == 0
+    assert "journal" not in out
+    assert "eprint    = {1810.04805}" in out
     assert "\n\n\n" not in out
 
 
@@ -287,11 +313,14 @@ def test_award_remarks_unreadable_lines_and_empty_links(tmp_path: Path) -> None:
     )
     code, out, _ = run(["build", "l.md", "--out", "bib", "--no-resolve"], tmp_path)
     text = (tmp_path / "bib" / "l.bib").read_text("utf-8")
-    assert "Best Paper Workshop" not in text and "note          = {Best Paper}" in text
+    assert "Best Paper Workshop" not in text
+    assert "note          = {Best Paper}" in text
     assert "Annual Meeting of the Association for Computational Linguistics" in text
-    assert "broken" not in text and "annote" not in text
+    assert "broken" not in text
+    assert "annote" not in text
     assert text.count("@") == 1, "the empty link is reported, not an entry"
-    assert "l.md:3: warning: cannot read this item" in out and "l.md:4: warning: link [Empty link]" in out
+    assert "l.md:3: warning: cannot read this item" in out
+    assert "l.md:4: warning: link [Empty link]" in out
 
 
 # --- 16: an installed wheel renders with bibkit's styles ----------------------------------------
@@ -305,7 +334,8 @@ def test_styles_are_pybtex_plugins_and_a_user_style_loads_by_path(tmp_path: Path
     names = {ep.name for ep in entry_points(group="pybtex.style.formatting")}
     assert {"reading-list", "compact"} <= names
     style = load_style("reading-list", project=tmp_path)  # no styles/ here: the plugin
-    assert style.group_by_category and type(style.style).__module__ == "bibkit.styles.reading_list"
+    assert style.group_by_category
+    assert type(style.style).__module__ == "bibkit.styles.reading_list"
     mine = tmp_path / "mine.py"
     mine.write_text((ROOT / "styles" / "compact.py").read_text("utf-8"), "utf-8")
     assert load_style(str(mine)).style.__class__.__name__ == "Style"
@@ -356,7 +386,8 @@ def test_an_installed_wheel_renders_and_builds(tmp_path: Path) -> None:
     assert built.returncode == 0, built.stderr
     rendered = subprocess.run([str(bibkit), "render"], capture_output=True, text=True, cwd=work)
     assert rendered.returncode == 0, rendered.stderr
-    assert "## Papers" in rendered.stdout and "**Attention Is All You Need**" in rendered.stdout
+    assert "## Papers" in rendered.stdout
+    assert "**Attention Is All You Need**" in rendered.stdout
     styles = subprocess.run([str(bibkit), "render", "--list-styles"], capture_output=True, text=True, cwd=work)
     assert {"compact", "reading-list"} <= set(styles.stdout.split())
 
@@ -379,4 +410,5 @@ def test_a_test_session_removes_its_index_cache(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stdout[-2000:]
     (cache,) = re.findall(r"CACHE=(\S+)", proc.stdout)
     assert cache.startswith(str(tmp_path / "bibkit-test-cache-")), "the session used a cache of its own"
-    assert not Path(cache).exists() and not list(tmp_path.glob("bibkit-test-cache-*"))
+    assert not Path(cache).exists()
+    assert not list(tmp_path.glob("bibkit-test-cache-*"))

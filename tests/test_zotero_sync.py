@@ -96,10 +96,13 @@ def test_conference_paper_mapping() -> None:
         {"creatorType": "author", "firstName": "Ashish", "lastName": "Vaswani"},
         {"creatorType": "author", "name": "Google"},
     ]
-    assert item["key"] == item_key("vaswani2017attention") and len(item["key"]) == 8
-    assert {"tag": MARKER_TAG, "type": 1} in item["tags"] and {"tag": "Transformer/Papers", "type": 1} in item["tags"]
+    assert item["key"] == item_key("vaswani2017attention")
+    assert len(item["key"]) == 8
+    assert {"tag": MARKER_TAG, "type": 1} in item["tags"]
+    assert {"tag": "Transformer/Papers", "type": 1} in item["tags"]
     assert item["collections"] == [collection_key(("L", "Transformer", "Papers"))]
-    assert mapped.note is not None and mapped.note["parentItem"] == item["key"]
+    assert mapped.note is not None
+    assert mapped.note["parentItem"] == item["key"]
     assert mapped.note["key"] == note_key("vaswani2017attention")
 
 
@@ -113,10 +116,13 @@ def test_preprint_repository_and_post_mapping() -> None:
     repo = to_item(
         replace(sample()[1], kind=Kind.REPOSITORY, site="github.com", url="https://github.com/a/b", ids=Identifiers())
     ).item
-    assert repo["itemType"] == "computerProgram" and repo["company"] == "GitHub"
+    assert repo["itemType"] == "computerProgram"
+    assert repo["company"] == "GitHub"
     assert {c["creatorType"] for c in repo["creators"]} == {"programmer"}
     post = to_item(replace(sample()[1], kind=Kind.ARTICLE, site="Zhihu", ids=Identifiers(), title="中文标题")).item
-    assert post["itemType"] == "blogPost" and post["blogTitle"] == "Zhihu" and post["language"] == "zh"
+    assert post["itemType"] == "blogPost"
+    assert post["blogTitle"] == "Zhihu"
+    assert post["language"] == "zh"
 
 
 def test_every_mapped_field_is_valid_for_its_type(shipped) -> None:
@@ -135,14 +141,17 @@ def test_first_sync_creates_everything_once(tmp_path: Path) -> None:
     records = sample(60)
     state_path = tmp_path / "state.json"
     report = sync(records, gateway_for(server), SyncState(GROUP), state_path=state_path)
-    assert report.ok and len(report.created) == 60 and report.notes_created == 1
+    assert report.ok
+    assert len(report.created) == 60
+    assert report.notes_created == 1
     regular = server.live_items()
     assert len([i for i in regular if i["itemType"] != "note"]) == 60
     assert {c["name"] for c in server.collections.values()} == {"L", "Transformer", "Papers", "A", "S0", "S1"}
     _, collections = desired_state(records)
     # ceil(items/50) + ceil(collections/50) + notes batch + 1 read
     assert report.requests <= math.ceil(61 / 50) + math.ceil(len(collections) / 50) + 5
-    assert state_path.exists() and KEY not in state_path.read_text()
+    assert state_path.exists()
+    assert KEY not in state_path.read_text()
 
 
 def test_resync_with_nothing_changed_costs_one_request(tmp_path: Path) -> None:
@@ -151,7 +160,10 @@ def test_resync_with_nothing_changed_costs_one_request(tmp_path: Path) -> None:
     sync(sample(), gateway_for(server), SyncState(GROUP), state_path=state_path)
     gw = gateway_for(server)
     report = sync(sample(), gw, SyncState.load(state_path, GROUP), state_path=state_path)
-    assert report.ok and report.created == [] and report.updated == [] and report.unchanged == 5
+    assert report.ok
+    assert report.created == []
+    assert report.updated == []
+    assert report.unchanged == 5
     assert gw.requests <= 2
 
 
@@ -163,7 +175,8 @@ def test_changed_entries_are_updated_incrementally(tmp_path: Path) -> None:
     changed = [replace(r, title=r.title + " (revised)") if i < 10 else r for i, r in enumerate(records)]
     gw = gateway_for(server)
     report = sync(changed, gw, SyncState.load(state_path, GROUP), state_path=state_path)
-    assert len(report.updated) == 10 and report.unchanged == 20
+    assert len(report.updated) == 10
+    assert report.unchanged == 20
     assert gw.requests <= 3 + math.ceil(10 / 50)
     assert server.items[item_key("paper0")]["title"] == "Paper number 0 (revised)"
 
@@ -181,12 +194,16 @@ def test_colleagues_tag_and_note_survive_and_their_field_edit_is_a_conflict(tmp_
     changed = [replace(r, categories=(("A", "Moved"),)) if r.key == "paper1" else r for r in changed]
     report = sync(changed, gateway_for(server), SyncState.load(state_path, GROUP), state_path=state_path)
     tags = [t["tag"] for t in server.items[key]["tags"]]
-    assert "to-read" in tags and "A/Moved" in tags and "A/S1" not in tags
+    assert "to-read" in tags
+    assert "A/Moved" in tags
+    assert "A/S1" not in tags
     assert "NOTE2345" in server.items
-    assert [c["citation_key"] for c in report.conflicts] == ["paper2"] and report.conflicts[0]["fields"] == ["title"]
+    assert [c["citation_key"] for c in report.conflicts] == ["paper2"]
+    assert report.conflicts[0]["fields"] == ["title"]
     assert server.items[item_key("paper2")]["title"] == "Paper Number 2, Corrected"
     forced = sync(changed, gateway_for(server), SyncState.load(state_path, GROUP), state_path=state_path, force=True)
-    assert forced.conflicts == [] and server.items[item_key("paper2")]["title"] == "Paper number 2 (list edit)"
+    assert forced.conflicts == []
+    assert server.items[item_key("paper2")]["title"] == "Paper number 2 (list edit)"
 
 
 def test_items_bibkit_did_not_create_are_never_touched_and_prune_only_trashes_its_own(tmp_path: Path) -> None:
@@ -206,8 +223,11 @@ def test_items_bibkit_did_not_create_are_never_touched_and_prune_only_trashes_it
 def test_dry_run_writes_nothing(tmp_path: Path) -> None:
     server = ZoteroServer(GROUP, KEY)
     report = sync(sample(), gateway_for(server), SyncState(GROUP), dry_run=True)
-    assert len(report.plan.of("create")) == 5 and len(report.plan.collections) == 6
-    assert server.items == {} and server.collections == {} and server.version == 0
+    assert len(report.plan.of("create")) == 5
+    assert len(report.plan.collections) == 6
+    assert server.items == {}
+    assert server.collections == {}
+    assert server.version == 0
     assert all(method == "GET" for method, _ in server.requests)
 
 
@@ -216,7 +236,8 @@ def test_retried_create_after_a_dropped_response_makes_no_duplicate(tmp_path: Pa
     # collections write succeeds, then the first items write commits but its response is lost
     server.faults.script = [None, None, "drop"]
     report = sync(sample(), gateway_for(server), SyncState(GROUP), state_path=tmp_path / "s.json")
-    assert report.ok and server.faults.fired == ["drop"]
+    assert report.ok
+    assert server.faults.fired == ["drop"]
     titles = [i["title"] for i in server.live_items() if i["itemType"] != "note"]
     assert sorted(titles) == sorted(r.title for r in sample())
 
@@ -229,7 +250,8 @@ def test_rate_limits_and_backoff_are_honoured() -> None:
     gw = gateway_for(server)
     gw.sleep = waits.append
     report = sync(sample(), gw, SyncState(GROUP))
-    assert report.ok and waits.count(2.0) >= 3
+    assert report.ok
+    assert waits.count(2.0) >= 3
     assert len([i for i in server.live_items() if i["itemType"] != "note"]) == 5
 
 
@@ -237,7 +259,8 @@ def test_a_concurrent_writer_between_batches_is_handled(tmp_path: Path) -> None:
     server = ZoteroServer(GROUP, KEY)
     server.faults.concurrent_edits = 3
     report = sync(sample(120), gateway_for(server), SyncState(GROUP), state_path=tmp_path / "s.json")
-    assert report.ok and report.rounds > 1
+    assert report.ok
+    assert report.rounds > 1
     ours = [i for i in server.live_items() if MARKER_TAG in [t["tag"] for t in i["tags"]] and i["itemType"] != "note"]
     assert len(ours) == 120
 
@@ -263,7 +286,9 @@ def test_shipped_bibliography_under_random_faults_converges(tmp_path: Path, ship
         pytest.fail("did not converge")
     server.faults.rate = 0.0
     final = sync(records, gateway_for(server), SyncState.load(state_path, GROUP), state_path=state_path)
-    assert final.ok and final.created == [] and final.updated == []
+    assert final.ok
+    assert final.created == []
+    assert final.updated == []
     items = [i for i in server.live_items() if i["itemType"] != "note" and MARKER_TAG in [t["tag"] for t in i["tags"]]]
     assert len(items) == len(records), "exactly one item per entry"
     assert sorted(i["citationKey"] for i in items) == sorted(r.key for r in records)
@@ -294,18 +319,28 @@ def test_a_bib_bibkit_did_not_write_maps_as_a_zotero_import_would() -> None:
     bib = read_bib(FOREIGN_BIB, "thesis.bib", with_authors=True, list_name="thesis")
     items = {it.key: to_item(it.record).item for it in bib.items}
     art = items["smith2020x"]
-    assert art["itemType"] == "journalArticle" and art["publicationTitle"] == "TACL"
+    assert art["itemType"] == "journalArticle"
+    assert art["publicationTitle"] == "TACL"
     assert (art["volume"], art["issue"], art["pages"], art["date"]) == ("8", "2", "1-10", "2020-03")
-    assert art["DOI"] == "10.1162/x" and art["abstractNote"] == "We show." and art["language"] == "english"
-    assert art["creators"][1] == {"creatorType": "author", "name": "OpenAI"} and art["title"] == "A Journal Paper"
-    assert {"tag": "Survey/Old", "type": 1} in art["tags"] and {"tag": "Reading", "type": 1} in art["tags"]
-    assert len(art["collections"]) == 2 and art["citationKey"] == "smith2020x"
-    assert items["doe2019t"]["itemType"] == "thesis" and items["doe2019t"]["university"] == "MIT"
+    assert art["DOI"] == "10.1162/x"
+    assert art["abstractNote"] == "We show."
+    assert art["language"] == "english"
+    assert art["creators"][1] == {"creatorType": "author", "name": "OpenAI"}
+    assert art["title"] == "A Journal Paper"
+    assert {"tag": "Survey/Old", "type": 1} in art["tags"]
+    assert {"tag": "Reading", "type": 1} in art["tags"]
+    assert len(art["collections"]) == 2
+    assert art["citationKey"] == "smith2020x"
+    assert items["doe2019t"]["itemType"] == "thesis"
+    assert items["doe2019t"]["university"] == "MIT"
     book = items["roe2018b"]
     assert (book["itemType"], book["publisher"], book["place"]) == ("book", "Springer", "Berlin")
-    assert items["poe2017c"]["itemType"] == "bookSection" and items["poe2017c"]["bookTitle"] == "The Collected Volume"
-    assert items["tr2016"]["itemType"] == "report" and items["tr2016"]["institution"] == "Stanford University"
+    assert items["poe2017c"]["itemType"] == "bookSection"
+    assert items["poe2017c"]["bookTitle"] == "The Collected Volume"
+    assert items["tr2016"]["itemType"] == "report"
+    assert items["tr2016"]["institution"] == "Stanford University"
     pre = items["arx2021"]
-    assert pre["itemType"] == "preprint" and pre["archiveID"] == "arXiv:2101.00001"
+    assert pre["itemType"] == "preprint"
+    assert pre["archiveID"] == "arXiv:2101.00001"
     for item in items.values():
         assert set(item) <= FIELDS[item["itemType"]] | {"key", "itemType", "tags", "collections"}

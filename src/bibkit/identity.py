@@ -34,6 +34,7 @@ def title_words(title: str) -> list[str]:
         folded = "".join(ch if ord(ch) < 128 or ord(ch) > 0x2E7F else unidecode(ch) for ch in text)
     folded = folded.replace("-", "")  # "Pre-training" and "Pretraining" are one word
     folded = folded.replace("&", " and ")  # "Audio & Text", "Audio {\\&} Text" and "Audio and Text" too
+    # Letters and digits; from the CJK radicals (U+2E80) up, every character is kept as it is.
     return [w for w in re.split(r"[^0-9a-z\u2e80-\U0002ffff]+", folded) if w]
 
 

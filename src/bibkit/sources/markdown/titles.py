@@ -8,6 +8,7 @@ import unicodedata
 
 from ... import ids
 from ...normalize.titles import clean_title
+from ...text import has_cjk
 
 # Link texts that say what a link is rather than naming a work.
 PAPER_LABELS = frozenset(
@@ -114,7 +115,7 @@ def _is_decoration(ch: str) -> bool:
     if ch in "\ufe0f\ufe0e\u200d\u20e3":
         return True
     cat = unicodedata.category(ch)
-    return cat in ("So", "Sk", "Cs", "Co") and not ("\u2e80" <= ch <= "\u9fff")
+    return cat in ("So", "Sk", "Cs", "Co") and not has_cjk(ch)
 
 
 def strip_decorations(text: str) -> str:
