@@ -7,6 +7,7 @@ import os
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import NoReturn
 
 import click
 import httpx
@@ -86,7 +87,7 @@ def write_file(path: Path, text: str) -> bool:
         raise click.ClickException(f"cannot write {path}: {exc.strerror}") from None
 
 
-def fail(reason: str) -> None:
+def fail(reason: str) -> NoReturn:
     """The last thing printed, on stderr, then exit 1."""
     click.echo(f"error: {reason}", err=True)
     sys.exit(1)

@@ -55,10 +55,8 @@ class BuildResult:
     lists: list[ListStats]
     combined_path: Path
     blocked: frozenset[Path] = frozenset()  # outputs not to write: an input they depend on is missing
-    accepted: list[Problem] = field(default_factory=list)
-    entry_types: Counter[str] = field(
-        default_factory=Counter
-    )  # of the combined file, as written  # warnings bibkit.toml accepts ([build] accept)
+    accepted: list[Problem] = field(default_factory=list)  # warnings bibkit.toml accepts ([build] accept)
+    entry_types: Counter[str] = field(default_factory=Counter)  # of the combined file, as written
     suspects: list[Suspect] = field(default_factory=list)
     resolutions: list[Resolution] = field(default_factory=list)
     coverage: dict[str, dict[str, float]] = field(default_factory=dict)
