@@ -356,3 +356,50 @@ def test_generic_link_texts_never_become_titles() -> None:
 def test_contents_heading_is_not_a_category_parent() -> None:
     records, _ = read("# My List\n## Contents\n- [A](#a)\n## A\n- [Paper A](https://arxiv.org/abs/1901.00001)\n")
     assert records[0].categories == (("A",),)
+
+
+@pytest.mark.parametrize(
+    "line,title,first_author,venue,year",
+    [
+        (
+            "1. Yoshua Bengio, Aaron Courville, Pascal Vincent (2013). [Representation Learning: A Review and "
+            "New Perspectives](https://arxiv.org/abs/1206.5538). IEEE TPAMI.",
+            "Representation Learning: A Review and New Perspectives",
+            "Bengio, Yoshua",
+            "IEEE TPAMI",
+            2013,
+        ),
+        (
+            "2. Attention Is All You Need. Ashish Vaswani, Noam Shazeer, Niki Parmar. NeurIPS 2017. "
+            "[[pdf]](https://arxiv.org/abs/1706.03762) [[code]](https://github.com/tensorflow/tensor2tensor)",
+            "Attention Is All You Need",
+            "Vaswani, Ashish",
+            "NeurIPS 2017",
+            None,
+        ),
+        (
+            "3. **[BERT: Pre-training of Deep Bidirectional Transformers](https://arxiv.org/abs/1810.04805)** "
+            "- Devlin et al., NAACL 2019",
+            "BERT: Pre-training of Deep Bidirectional Transformers",
+            "Devlin",
+            "NAACL 2019",
+            None,
+        ),
+        (
+            '4. [1] J. Devlin, M. Chang, K. Lee, K. Toutanova, "BERT: Pre-training of deep bidirectional '
+            'transformers for language understanding," in NAACL, 2019. [Online]. Available: '
+            "https://www.aclweb.org/anthology/N19-1423",
+            "BERT: Pre-training of deep bidirectional transformers for language understanding",
+            "Devlin, J.",
+            "NAACL",
+            2019,
+        ),
+    ],
+)
+def test_more_citation_styles(line: str, title: str, first_author: str, venue: str, year: int | None) -> None:
+    r, _ = only(line + "\n")
+    assert r.title == title
+    assert format_person(r.authors[0]) == first_author
+    assert r.venue_text == venue
+    assert r.year == year
+    assert r.ids.as_pairs()

@@ -45,9 +45,18 @@ class Candidate:
 
 
 _PAREN_GROUP = re.compile(r"[（(]([^()（）]*)[)）]")
-# "Authors. 2019. [Title]", "Authors. [Title]", "Authors . 2021 . Short Name: [Title]"
+# "Authors. 2019. [Title]", "Authors (2019). [Title]" (APA), "Authors. [Title]",
+# "Authors . 2021 . Short Name: [Title]"
 _CITATION_HEAD = re.compile(
-    r"^(?P<authors>\S.*?)\s*[.,]\s*(?:(?P<year>(?:19|20)\d{2})[a-z]?\s*[.,:]?)?\s*(?P<extra>[^.]{0,40})$", re.S
+    r"^(?P<authors>\S.*?)\s*(?:[.,]\s*|\s(?=\())(?:\(?(?P<year>(?:19|20)\d{2})[a-z]?\)?\s*[.,:]?)?\s*"
+    r"(?P<extra>[^.]{0,40})$",
+    re.S,
+)
+# IEEE: '[1] J. Devlin, M. Chang, "BERT: Pre-training of ...," in NAACL, 2019.'
+_QUOTED_CITATION = re.compile(
+    r"^\s*(?:\[\d+\]\s*)?(?P<authors>[^\"“”]+?),?\s*[\"“](?P<title>[^\"“”]{8,}?)[,.]?[\"”],?\s*"
+    r"(?:in\s+)?(?P<venue>[^\"“”]*?)(?P<year>(?:19|20)\d{2})?\W*(?:\[online\]\W*|available\W*)*$",
+    re.I | re.S,
 )
 _PARTICLES = frozenset(
     {"van", "von", "de", "der", "den", "da", "di", "du", "le", "la", "dos", "del", "bin", "al", "el"}
@@ -89,8 +98,9 @@ def looks_like_authors(text: str) -> bool:
         words = name.split()
         if not 1 <= len(words) <= 5:
             return False
-        if words[0][0].isalpha() and words[0][0].islower() and words[0] not in _PARTICLES:
-            return False  # "with commas": a sentence, not a name
+        lower = [w for w in words if w[0].isalpha() and w[0].islower() and w not in _PARTICLES]
+        if lower and (lower[0] == words[0] or len(lower) > 1):
+            return False  # "with commas", "Chainer implementation of": a phrase, not a name
     return len(names) > 1 or len(names[0].split()) >= 2 or not t.isascii()
 
 
@@ -245,20 +255,55 @@ def split_paren_venue(text: str) -> tuple[str, str]:
 
 
 def read_plain(segs: list[Segment]) -> Candidate | None:
-    """'Title (Venue Year) [[paper]](url)': the first link names what it is."""
+    """'Title (Venue Year) [[paper]](url)' or 'Title. Authors. Venue Year. [[pdf]](url)': the first
+    link names what it is."""
     k = next((i for i, s in enumerate(segs) if s.is_link), None)
     if k is None or k == 0 or not is_label(segs[k].text):
         return None
     title, venue = split_paren_venue(plain(segs[:k]))
+    authors = ""
+    sentences = re.split(r"(?<=[^\s.]{2})\.\s+", title.strip())
+    if len(sentences) >= 2 and looks_like_authors(sentences[1]):  # "Title. Authors. Venue Year."
+        title, authors = sentences[0], sentences[1]
+        venue = venue or " ".join(sentences[2:]).strip(" .")
     title = strip_decorations(title)
     if not title or len(title.split()) > 40 or is_generic(title):
         return None
     rest = [Segment(f"({venue})")] if venue else []
-    return Candidate("plain", title, rest=(*rest, *segs[k:]))
+    return Candidate("plain", title, authors_text=authors, rest=(*rest, *segs[k:]))
+
+
+def read_quoted_citation(segs: list[Segment]) -> Candidate | None:
+    """IEEE-style references: 'A. Author, B. Author, "Title," in Venue, 2019.' with a link."""
+    first_link = next((i for i, s in enumerate(segs) if s.is_link), None)
+    if first_link is None or not re.search(r"[\"“][^\"“”]{8,}[\"”]", plain(segs[:first_link])):
+        return None  # the reference comes first, quoted title included; its links follow
+    k = next((i for i, s in enumerate(segs) if s.is_link and identifiers_of_href(s.href)), first_link)
+    text = plain([s for s in segs if not s.is_link])
+    m = _QUOTED_CITATION.match(text)
+    if not m or not looks_like_authors(m.group("authors")):
+        return None
+    title = strip_decorations(m.group("title"))
+    venue = m.group("venue").strip(" ,.")
+    year = int(m.group("year")) if m.group("year") else None
+    rest = tuple(s for i, s in enumerate(segs) if s.is_link and i != k)
+    return Candidate("citation", title, segs[k], m.group("authors"), venue, year, None, rest)
+
+
+def identifiers_of_href(href: str | None) -> bool:
+    return bool(href) and bool(ids.identifiers_from_url(ids.clean_url(href or "")).as_pairs())
 
 
 # The order is the ranking: the more specific form, with more evidence, first.
-ITEM_READERS = (read_citation, read_label_first, read_tool_paper, read_bold, read_link, read_plain)
+ITEM_READERS = (
+    read_citation,
+    read_quoted_citation,
+    read_label_first,
+    read_tool_paper,
+    read_bold,
+    read_link,
+    read_plain,
+)
 
 
 _LABEL_PREFIX = re.compile(r"^\s*([^\s:：][^:：]{0,28}?)\s*[:：]\s*")

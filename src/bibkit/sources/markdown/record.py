@@ -182,6 +182,7 @@ def _main_link(c: Candidate, found: _Links) -> tuple[str, list[Link]]:
     return url, others + extra
 
 
+_AUTHORS_VENUE = re.compile(r"^[-–—:]?\s*([A-Z][^,]*?(?:,\s*[A-Z][^,]*?)*?\s+et\s+al\.?),\s*(.+?)\.?$")
 _BY_AUTHOR = re.compile(r"^by\s+([^,]+?),?\s+((?:19|20)\d{2})\b\s*(?:[-–—:]\s*(.*))?$")
 
 
@@ -191,6 +192,9 @@ def _link_item_text(text: str, venue_text: str) -> tuple[str, str, str]:
     m = _BY_AUTHOR.match(text)
     if m:
         return m.group(2), m.group(3) or "", m.group(1)
+    cited = _AUTHORS_VENUE.match(text)  # "- Devlin et al., NAACL 2019"
+    if cited and looks_like_venue(cited.group(2)):
+        return cited.group(2), "", cited.group(1)
     dm = re.search(r"(?:^|\s)[-–—:：]\s+(.+)$", text)
     if dm and not looks_like_venue(dm.group(1)):
         return venue_text, dm.group(1).strip(), ""
@@ -209,6 +213,8 @@ def _authors(
             )
             return (), False
         return parse_authors(c.authors_text)
+    if re.search(r"\bet\s+al\b", by_author):
+        return parse_authors(by_author)  # "Devlin et al."
     return ((parse_creator(by_author),), False) if by_author else ((), False)
 
 
