@@ -412,3 +412,39 @@ def test_a_test_session_removes_its_index_cache(tmp_path: Path) -> None:
     assert cache.startswith(str(tmp_path / "bibkit-test-cache-")), "the session used a cache of its own"
     assert not Path(cache).exists()
     assert not list(tmp_path.glob("bibkit-test-cache-*"))
+
+
+# --- a .bib from another tool: nothing lost, nothing crashes ------------------------------------
+
+FOREIGN = """@article{good1, author = {Doe, Jane}, title = {A Good Paper}, journal = {J}, year = {2020}}
+@article{badname, author = "Miller, D., Firby, J. and Dean, T.", title = {Bad Names}, journal = {J}, year = {2019}}
+@misc{href1, title = {Linked}, howpublished = {\\href {https://x.org} {text}}, year = {2020}}
+@book_section{bs1, title = {A Section}, author = {Roe, R.}, year = {2018}}
+@web_page{wp1, title = {A Page}, url = {https://example.org}, year = {2018}}
+@patent{pat1, title = {A Patent}, author = {Poe, P.}, year = {2017}}
+@article{, title = {No Key At All}, author = {Key, No}, journal = {J}, year = {2016}}
+"""
+
+
+def test_a_foreign_bib_is_read_whole_and_its_defects_reported(tmp_path: Path) -> None:
+    bib = tmp_path / "export.bib"
+    bib.write_text(FOREIGN, "utf-8")
+    code, out, err = run(["sync", str(bib), "--dry-run", "--json"], tmp_path)
+    assert code == 0
+    items = __import__("json").loads(out)["items_to_create"]
+    assert len(items) == 7, "every entry, the key-less one included"
+    types = {i["title"]: i["itemType"] for i in items}
+    assert types["A Section"] == "bookSection"
+    assert types["A Page"] == "webpage"
+    names = next(i["creators"] for i in items if i["title"] == "Bad Names")
+    assert [c.get("lastName") for c in names] == ["Miller", "Firby", "Dean"]
+    assert "export.bib:2 badname: warning:" in err
+    assert "export.bib:4 bs1: warning: @book_section is not a BibTeX type" in err
+    assert "export.bib:7: warning: the entry has no key" in err
+    code, out, _ = run(["check", str(bib)], tmp_path)
+    assert code == 1
+    assert "badname: error: 'Miller, D., Firby, J.' has more than two commas" in out
+    assert "export.bib:7: error: the entry has no key" in out
+    code, _, err = run(["dedupe", str(bib), "--dry-run"], tmp_path)
+    assert code == 0
+    assert "7 entries -> 7" in err + _

@@ -18,6 +18,7 @@ from pathlib import Path
 from . import ids
 from .dedupe import find_duplicates
 from .model import Problem, Severity, Source
+from .normalize.names import invalid_names
 from .normalize.titles import needs_braces
 from .sources.bibfile import record_from_fields
 from .sources.bibscan import ScannedBlock, scan
@@ -198,8 +199,13 @@ def _keys(entries: list[ScannedBlock], file: str) -> Iterator[Problem]:
         first = seen.setdefault(block.key.lower(), block.line)
         if first != block.line:
             yield Problem(where, "duplicate-key", f"key already used on line {first}", ERROR, block.key)
-        if BAD_KEY_CHARS.search(block.key):
+        if not block.key:
+            yield Problem(where, "missing-key", "the entry has no key: BibTeX cannot cite it", ERROR)
+        elif BAD_KEY_CHARS.search(block.key):
             yield Problem(where, "invalid-key", "the key has characters BibTeX rejects", ERROR, block.key)
+        for name in invalid_names(block.fields.get("author", "") + " and " + block.fields.get("editor", "")):
+            message = f"{name!r} has more than two commas: BibTeX stops on it (join names with 'and')"
+            yield Problem(Source(file, block.field_line("author")), "bad-name", message, ERROR, block.key)
 
 
 def _duplicate_entries(entries: list[ScannedBlock], file: str) -> Iterator[Problem]:

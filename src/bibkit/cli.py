@@ -62,6 +62,17 @@ class _Guarded(click.Group):
             raise click.ClickException(f"{where}{exc.strerror or exc}") from None
         except UnicodeDecodeError as exc:
             raise click.ClickException(f"input is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        except PybtexError as exc:
+            raise click.ClickException(f"cannot read this BibTeX: {exc}") from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a bug: one line for the user, the traceback on request
+            if os.environ.get("BIBKIT_DEBUG"):
+                raise
+            raise click.ClickException(
+                f"internal error ({type(exc).__name__}: {exc}); please report it, with the input "
+                "(BIBKIT_DEBUG=1 shows the traceback)"
+            ) from None
 
 
 @click.group(cls=_Guarded, context_settings={"help_option_names": ["-h", "--help"]})

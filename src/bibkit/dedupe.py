@@ -140,9 +140,15 @@ def _guard(a: Record, b: Record, fa: set[str], fb: set[str]) -> tuple[str, int]:
     return "", agreements
 
 
+# Kinds of scholarly work one title may be written as: a preprint @misc, its @inproceedings, an
+# @article copy, the @proceedings volume or @book it is, a report or thesis version.
+_SCHOLARLY = frozenset({Kind.PAPER, Kind.REPORT, Kind.THESIS, Kind.BOOK, Kind.CHAPTER})
+
+
 def _comparable(a: Record, b: Record) -> bool:
-    """Titles are compared between papers, or between items of one kind."""
-    return a.kind == b.kind or (a.kind == Kind.PAPER and b.kind in (Kind.REPORT, Kind.THESIS))
+    """Titles are compared between scholarly works, or between items of one kind (posts with
+    posts, repositories with repositories)."""
+    return a.kind == b.kind or (a.kind in _SCHOLARLY and b.kind in _SCHOLARLY)
 
 
 # Characters OCR confuses, folded before two words are compared: "Netw0rk", "witli", "rnodel".

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pylatexenc import latex2text, latexwalker
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec
 from pylatexenc.latexencode import UnicodeToLatexEncoder
+from pylatexenc.macrospec import MacroSpec
 
 _SPECIALS = {
     "\\": r"\textbackslash{}",
@@ -78,10 +79,14 @@ def _decoder() -> tuple[LatexNodes2Text, object]:
             MacroTextSpec("textasciicircum", "^"),
             MacroTextSpec("textbraceleft", "{"),
             MacroTextSpec("textbraceright", "}"),
+            MacroTextSpec("href", "%(2)s"),
+            MacroTextSpec("url", "%(1)s"),
         ],
         prepend=True,
     )
     walker_db = latexwalker.get_default_latex_context_db().filter_context(exclude_categories=_LIGATURES)
+    # \href{url}{text} and \url{url}, as .bib files write links in howpublished and note.
+    walker_db.add_context_category("bibkit", macros=[MacroSpec("href", "{{"), MacroSpec("url", "{")], prepend=True)
     converter = LatexNodes2Text(latex_context=text_db, math_mode="verbatim", strict_latex_spaces=True)
     return converter, walker_db
 
@@ -94,8 +99,11 @@ def to_text(latex: str) -> str:
         return latex.replace("{", "").replace("}", "")
     converter, walker_db = _decoder()
     walker = latexwalker.LatexWalker(latex, latex_context=walker_db, tolerant_parsing=True)
-    nodes, _, _ = walker.get_latex_nodes()
-    return str(converter.nodelist_to_text(nodes))
+    try:
+        nodes, _, _ = walker.get_latex_nodes()
+        return str(converter.nodelist_to_text(nodes))
+    except Exception:  # pylatexenc on malformed input: the value is kept, its markup dropped
+        return strip_latex(latex)
 
 
 _MACROS = re.compile(r"\\[a-zA-Z]+\s*|\\.|[{}$]")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from pybtex.database import Person as PybtexPerson
+from pybtex.exceptions import PybtexError
 
 from ..model import Person
 from ..text import has_cjk
@@ -138,6 +139,11 @@ def _simple_person(name: str) -> Person | None:
     return None
 
 
+def invalid_names(raw: str) -> list[str]:
+    """The names of a BibTeX name list that BibTeX rejects (more than two commas in one name)."""
+    return [p.strip() for p in re.split(r"\s+and\s+", raw) if p.count(",") > 2 and "{" not in p]
+
+
 def parse_people(raw: str) -> tuple[tuple[Person, ...], bool]:
     """A BibTeX name list ("Doe, Jane and {Google} and others") as Person values."""
     people = []
@@ -156,7 +162,20 @@ def parse_people(raw: str) -> tuple[tuple[Person, ...], bool]:
         if simple is not None:
             people.append(simple)
             continue
-        parsed = PybtexPerson(part)
+        if part.count(",") > 2 and "{" not in part:
+            # "Miller, D., Firby, J.": names joined with commas instead of "and" (reported by
+            # `invalid_names`); read as Last, First pairs rather than lost.
+            pieces = [p.strip() for p in part.split(",")]
+            for i in range(0, len(pieces) - 1, 2):
+                people.append(Person(last=to_text(pieces[i]), first=to_text(pieces[i + 1])))
+            if len(pieces) % 2:
+                people.append(Person(last=to_text(pieces[-1]), literal=True))
+            continue
+        try:
+            parsed = PybtexPerson(part)
+        except PybtexError:
+            people.append(Person(last=to_text(part), literal=True))
+            continue
         last = to_text(" ".join(parsed.last_names))
         if not last:
             people.append(Person(last=to_text(part), literal=True))

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 from .. import ids
 from ..identity import normalized_title
+from ..keys import key_base
 from ..model import Identifiers, Kind, Problem, Record, Severity, Source, Venue, VenueKind
 from ..normalize.latex import strip_latex, to_text
-from ..normalize.names import parse_people
+from ..normalize.names import invalid_names, parse_people
 from ..text import month_number, year_in
 from .bibscan import ScannedBlock, scan
 
@@ -107,13 +108,15 @@ def record_from_fields(
             venue = Venue(
                 acronym="", name=text(f["institution"]), kind=VenueKind.REPORT, institution=text(f["institution"])
             )
-    elif etype == "book":
+    elif etype in ("book", "proceedings", "booklet", "collection", "mvbook", "mvcollection"):
         kind = Kind.BOOK
-    elif etype in ("incollection", "inbook"):
+    elif etype in ("incollection", "inbook", "book_section", "booksection", "inreference", "suppbook"):
         kind = Kind.CHAPTER
+    elif etype in ("patent", "legislation", "standard", "manual", "government_document"):
+        kind = Kind.REPORT
     elif etype == "software" or _REPOSITORY_HINT.search(f.get("howpublished", "")):
         kind = Kind.REPOSITORY
-    elif etype in ("online", "electronic", "www", "webpage"):
+    elif etype in ("online", "electronic", "www", "webpage", "web_page", "video", "movie", "audio", "dataset"):
         kind = Kind.WEBPAGE
     elif (
         etype == "misc"
@@ -157,6 +160,49 @@ def record_from_fields(
     )
 
 
+# Entry types BibTeX and BibLaTeX define; others (Mendeley's @book_section, EndNote's @web_page,
+# @patent, @video...) are read as the nearest kind, with a warning.
+STANDARD_TYPES = frozenset(
+    "article book booklet collection conference electronic inbook incollection inproceedings manual "
+    "mastersthesis misc mvbook online patent phdthesis proceedings report software techreport thesis "
+    "unpublished www dataset".split()
+)
+
+
+def _entry_problems(block: ScannedBlock, file: str) -> list[Problem]:
+    where = Source(file, block.line)
+    problems = []
+    if block.entry_type not in STANDARD_TYPES:
+        problems.append(
+            Problem(
+                where,
+                "unknown-type",
+                f"@{block.entry_type} is not a BibTeX type; read as the nearest kind",
+                key=block.key,
+            )
+        )
+    if not block.key:
+        problems.append(Problem(where, "missing-key", "the entry has no key; it is read with one made from it"))
+    for name in invalid_names(block.fields.get("author", "") + " and " + block.fields.get("editor", "")):
+        problems.append(
+            Problem(
+                Source(file, block.field_line("author")),
+                "bad-name",
+                f"{name!r} has more than two commas (names are joined with 'and'); read as Last, First pairs",
+                key=block.key,
+            )
+        )
+    return problems
+
+
+def _keyless_key(block: ScannedBlock, items: list[BibItem]) -> str:
+    """A key for an entry written without one: from its title and year, unique in the file."""
+    record = record_from_fields(block.entry_type, "", block.fields, "", block.line, with_authors=True)
+    base = key_base(record) or f"entry{block.line}"
+    taken = {it.key for it in items}
+    return next(k for k in (base, *(f"{base}{n}" for n in range(2, 10_000))) if k not in taken)
+
+
 def read_bib(text: str, file: str, with_authors: bool = False, list_name: str = "", exact_text: bool = True) -> BibFile:
     """Scan a .bib file; every entry becomes a record (authors left to ``BibItem.families``),
     every failed block a problem."""
@@ -175,6 +221,9 @@ def read_bib(text: str, file: str, with_authors: bool = False, list_name: str = 
                 )
             )
         elif block.kind == "entry":
+            problems += _entry_problems(block, file)
+            if not block.key:
+                block.key = _keyless_key(block, items)
             record = record_from_fields(
                 block.entry_type,
                 block.key,

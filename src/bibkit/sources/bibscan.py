@@ -19,7 +19,7 @@ from typing import Literal
 
 from bibtexparser.entrypoint import parse_string
 
-_BLOCK_START = re.compile(r"(?m)^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*([{(])")
+_BLOCK_START = re.compile(r"(?m)^[ \t]*@[ \t]*([A-Za-z][\w\-]*)[ \t]*([{(])")  # @book_section, @web-page too
 _BRACES = re.compile(r"[{}]")
 _FIELD_NAME = re.compile(r"\s*([A-Za-z_][\w\-:.+]*)\s*=\s*")
 _BARE = re.compile(r"[^\s,#}]+")
@@ -31,7 +31,7 @@ _SIMPLE_FIELD = re.compile(
     r"([A-Za-z_][\w\-:.+]*)\s*=\s*"
     r'(\{(?:[^{}]++|\{[^{}]*+\})*+\}|"(?:[^"{}]++|\{[^{}]*+\})*+"|[\w\-:.+]++)(?=\s*[,}])'
 )  # values with at most one level of inner braces ("{BERT}: ..."), the great majority
-_KEY = re.compile(r"\s*([^,{}\n]+?)\s*(?:,|(?=}))")  # lenient: `bibkit check` judges the key
+_KEY = re.compile(r"\s*([^,{}\n]*?)\s*(?:,|(?=}))")  # lenient, even empty: readers and `check` judge the key
 _SPECIAL = {"comment", "preamble", "string"}
 
 
