@@ -448,3 +448,28 @@ def test_a_foreign_bib_is_read_whole_and_its_defects_reported(tmp_path: Path) ->
     code, _, err = run(["dedupe", str(bib), "--dry-run"], tmp_path)
     assert code == 0
     assert "7 entries -> 7" in err + _
+
+
+def test_string_macros_concatenation_months_and_crossref_are_read() -> None:
+    from bibkit.sources.bibfile import read_bib
+
+    text = (
+        "@string{zotero-url = {https://www.zotero.org/}}\n"
+        '@string{acl = {Proceedings of } # "ACL"}\n'
+        '@misc{z, url = zotero-url, title = "A" # { and } # "B", month = feb, year = 2020}\n'
+        "@inproceedings{p, title = {T}, author = {A, B}, booktitle = acl # { 2019}, year = {2019}}\n"
+        "@inproceedings{child, title = {Child Paper}, author = {Kid, A.}, crossref = {conf2019}}\n"
+        "@proceedings{conf2019, title = {Proceedings of the Conference 2019}, year = {2019}, publisher = {Pub}}\n"
+        "@misc{orphan, title = {Orphan}, crossref = {nowhere}}\n"
+    )
+    bib = read_bib(text, "m.bib")
+    fields = {it.key: it.block.fields for it in bib.items}
+    assert fields["z"]["url"] == "https://www.zotero.org/"
+    assert fields["z"]["title"] == "A and B"
+    assert fields["z"]["month"] == "February"
+    assert fields["p"]["booktitle"] == "Proceedings of ACL 2019"
+    assert fields["child"]["booktitle"] == "Proceedings of the Conference 2019"
+    assert fields["child"]["year"] == "2019"
+    assert fields["child"]["publisher"] == "Pub"
+    assert {it.key: it.block.raw for it in bib.items}["z"]["url"] == "zotero-url", "the text is kept as written"
+    assert [(p.kind, p.line) for p in bib.problems] == [("missing-crossref", 7)]

@@ -203,12 +203,45 @@ def _keyless_key(block: ScannedBlock, items: list[BibItem]) -> str:
     return next(k for k in (base, *(f"{base}{n}" for n in range(2, 10_000))) if k not in taken)
 
 
+# A @proceedings or @book a paper cross-references lends its title as the paper's booktitle.
+_CONTAINERS = frozenset({"proceedings", "book", "mvbook", "collection", "mvcollection", "mvproceedings"})
+
+
+def inherit_crossrefs(entries: list[ScannedBlock], file: str) -> list[Problem]:
+    """BibTeX's crossref: an entry takes the fields it lacks from the entry it names (booktitle,
+    year, editor, publisher... of its proceedings). Only the fields read change, never the text."""
+    by_key = {b.key.lower(): b for b in entries if b.key}
+    problems = []
+    for block in entries:
+        ref = block.fields.get("crossref", "").strip()
+        if not ref:
+            continue
+        parent = by_key.get(ref.lower())
+        if parent is None:
+            problems.append(
+                Problem(
+                    Source(file, block.field_line("crossref")),
+                    "missing-crossref",
+                    f"crossref {ref!r} names no entry of this file",
+                    key=block.key,
+                )
+            )
+            continue
+        for name, value in parent.fields.items():
+            if name == "title" and parent.entry_type in _CONTAINERS:
+                block.fields.setdefault("booktitle", value)
+            elif name not in ("ids", "crossref", "keywords"):
+                block.fields.setdefault(name, value)
+    return problems
+
+
 def read_bib(text: str, file: str, with_authors: bool = False, list_name: str = "", exact_text: bool = True) -> BibFile:
     """Scan a .bib file; every entry becomes a record (authors left to ``BibItem.families``),
     every failed block a problem."""
     blocks = scan(text)
     problems: list[Problem] = []
     items: list[BibItem] = []
+    problems += inherit_crossrefs([b for b in blocks if b.kind == "entry"], file)
     for block in blocks:
         if block.kind == "failed":
             first = block.text.strip().splitlines()[0][:60] if block.text.strip() else ""

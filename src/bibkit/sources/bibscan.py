@@ -68,8 +68,20 @@ def _balanced_end(text: str, open_pos: int, limit: int) -> int:
     return -1
 
 
-def _read_value(body: str, pos: int, limit: int) -> tuple[str, int]:
-    """One field value (parts joined by #) starting at pos; returns (value, new pos)."""
+# BibTeX's predefined month macros; @string definitions of a file add to them as it is read.
+MONTH_MACROS = {
+    m[:3].lower(): m
+    for m in ("January February March April May June July August September October November December".split())
+}
+
+
+def _expand(word: str, macros: dict[str, str]) -> str:
+    """A bare value: a number as it is, a macro as its definition (an undefined one as its name)."""
+    return word if word.isdigit() else macros.get(word.lower(), word)
+
+
+def _read_value(body: str, pos: int, limit: int, macros: dict[str, str]) -> tuple[str, int]:
+    """One field value, its parts concatenated (#) and macros expanded; returns (value, new pos)."""
     parts = []
     while True:
         if pos >= limit:
@@ -99,15 +111,15 @@ def _read_value(body: str, pos: int, limit: int) -> tuple[str, int]:
             bare = _BARE.match(body, pos, limit)
             if not bare:
                 raise ValueError(f"unexpected {c!r}")
-            parts.append(bare.group())
+            parts.append(_expand(bare.group(), macros))
             pos = bare.end()
         sep = _SEP.match(body, pos, limit)
         if not sep:
-            return (parts[0] if len(parts) == 1 else " # ".join(parts)), pos
+            return "".join(parts), pos
         pos = sep.end()
 
 
-def _parse_entry(block: ScannedBlock, text: str, pos: int, limit: int) -> int:
+def _parse_entry(block: ScannedBlock, text: str, pos: int, limit: int, macros: dict[str, str]) -> int:
     """Read key and fields from just after the opening brace; return the index past the
     closing brace.  Values are read once, braces counted once: no second pass."""
     m = _KEY.match(text, pos, limit)
@@ -128,7 +140,7 @@ def _parse_entry(block: ScannedBlock, text: str, pos: int, limit: int) -> int:
             raw = m.group(2)
             low = m.group(1).lower()
             block.field_offsets[low] = pos  # absolute for now; scan() makes it relative to the block
-            block.fields[low] = (raw[1:-1] if raw[0] in '{"' else raw).strip()
+            block.fields[low] = (raw[1:-1] if raw[0] in '{"' else _expand(raw, macros)).strip()
             block.raw[low] = raw
             block.field_names.append(m.group(1))
             pos = m.end()
@@ -139,10 +151,22 @@ def _parse_entry(block: ScannedBlock, text: str, pos: int, limit: int) -> int:
         value_start = m.end()
         low = m.group(1).lower()
         block.field_offsets[low] = m.start() + len(m.group(0)) - len(m.group(0).lstrip())
-        value, pos = _read_value(text, value_start, limit)
+        value, pos = _read_value(text, value_start, limit, macros)
         block.fields[low] = value.strip()
         block.raw[low] = text[value_start:pos].strip()
         block.field_names.append(m.group(1))
+
+
+def _define(text: str, pos: int, end: int, macros: dict[str, str]) -> None:
+    """@string{name = value}: the macro is defined for the rest of the file (a malformed one is
+    left undefined, and its uses read as the name)."""
+    m = _FIELD_NAME.match(text, pos, end)
+    if m:
+        try:
+            value, _ = _read_value(text, m.end(), end, macros)
+        except ValueError:
+            return
+        macros[m.group(1).lower()] = value.strip()
 
 
 def _fallback(text: str, line: int) -> ScannedBlock:
@@ -166,6 +190,7 @@ def scan(text: str) -> list[ScannedBlock]:
     blocks: list[ScannedBlock] = []
     line = 1
     pos = 0
+    macros = dict(MONTH_MACROS)
 
     def add(block: ScannedBlock) -> None:
         nonlocal line
@@ -194,11 +219,13 @@ def scan(text: str) -> list[ScannedBlock]:
                 pos = limit
             else:
                 add(ScannedBlock("other", text[start:end], line, entry_type))
+                if entry_type == "string":
+                    _define(text, m.end(), end - 1, macros)
                 pos = end
             continue
         block = ScannedBlock("entry", "", line, entry_type)
         try:
-            end = _parse_entry(block, text, open_pos + 1, limit)
+            end = _parse_entry(block, text, open_pos + 1, limit, macros)
         except ValueError as exc:
             # Kept whole up to the next entry, as bibtexparser keeps a failed block.
             add(ScannedBlock("failed", text[start:limit], line, entry_type, error=str(exc)))
