@@ -148,3 +148,20 @@ def test_linked_identifiers_have_lines() -> None:
     text = "# L\n\nsee https://arxiv.org/abs/1706.03762v5 and\n[x](https://doi.org/10.1145/3406095)\n"
     found = {item.token: item.source.line for item in linked_identifiers(text, "l.md")}
     assert found == {"arxiv:1706.03762": 3, "doi:10.1145/3406095": 4}
+
+
+def test_most_cited_list_reads_plain_authors_after_the_year() -> None:
+    records = records_of("most_cited.md")
+    titles = [r.title for r in records]
+    assert not any(t.startswith(("To get the news", "Before this list")) for t in titles), "prose is not an item"
+    distil = by_title(records, "Distilling the knowledge in a neural network")
+    assert format_person(distil.authors[0]) == "Hinton, G."
+    assert distil.others
+    assert distil.venue_text == "2015"
+    gehring = by_title(records, "Convolutional Sequence to Sequence Learning")
+    assert format_person(gehring.authors[0]) == "Gehring, Jonas"
+    assert gehring.year == 2017
+    squad = by_title(records, "SQuAD: 100,000+ Questions for Machine Comprehension of Text")
+    assert squad.authors[0].last == "Rajpurkar"
+    theano = by_title(records, "Theano: A Python framework for fast computation of mathematical expressions")
+    assert format_person(theano.authors[0]) == "Al-Rfou, R."

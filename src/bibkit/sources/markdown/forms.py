@@ -91,7 +91,7 @@ def looks_like_authors(text: str) -> bool:
     t = " ".join(text.split()).strip(" .,;*")
     if not t or len(t) > 1500 or re.search(r"https?://|[!?:;()\[\]]", t):
         return False
-    names, _ = split_authors(t)
+    names, others = split_authors(t)
     if not names:
         return False
     for name in names:
@@ -101,7 +101,8 @@ def looks_like_authors(text: str) -> bool:
         lower = [w for w in words if w[0].isalpha() and w[0].islower() and w not in _PARTICLES]
         if lower and (lower[0] == words[0] or len(lower) > 1):
             return False  # "with commas", "Chainer implementation of": a phrase, not a name
-    return len(names) > 1 or len(names[0].split()) >= 2 or not t.isascii()
+    # One bare word is a name only with company: "Rajpurkar et al.", not "Microsoft".
+    return len(names) > 1 or len(names[0].split()) >= 2 or others or not t.isascii()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -205,6 +206,8 @@ def read_bold(segs: list[Segment]) -> Candidate | None:
             venue_bits = [s.text for s in rest[:j]]
             rest = rest[:j] + rest[j + 1 :]
             break
+    if not authors:
+        authors, rest = _plain_authors(rest)
     year, month = dated(plain([s for s in rest if not s.is_link]))
     venue = " ".join("".join(venue_bits).split()).strip(" .,")
     if venue and looks_like_venue(venue):
@@ -215,6 +218,24 @@ def read_bold(segs: list[Segment]) -> Candidate | None:
     if not (authors or venue or year or any(s.is_link for s in rest) or _venue_near(plain(rest))):
         return None  # a bold phrase with nothing of a work around it
     return Candidate("bold", title, None, authors, "", year, month, tuple(rest))
+
+
+_YEAR_LEAD = re.compile(r"^\s*(?:\(\s*((?:19|20)\d{2})\s*\))?[\s,.;:\-–—]*")
+
+
+def _plain_authors(rest: list[Segment]) -> tuple[str, list[Segment]]:
+    """'**Title** (2015), G. Hinton et al. [[pdf]](url)': authors written plain, after the title
+    and its year, before the first link. Returns the authors and the rest without them."""
+    k = next((i for i, s in enumerate(rest) if s.is_link), len(rest))
+    if k == 0 or any(s.strong or s.em for s in rest[:k]):
+        return "", rest
+    text = plain(rest[:k])
+    lead = _YEAR_LEAD.match(text)
+    names = text[lead.end() :].strip(" .,;") if lead else ""
+    if not names or not looks_like_authors(names):
+        return "", rest
+    year = lead.group(1) if lead else None
+    return names, ([Segment(f"({year})")] if year else []) + rest[k:]
 
 
 def _same_words(a: str, b: str) -> bool:
@@ -254,13 +275,39 @@ def split_paren_venue(text: str) -> tuple[str, str]:
     return text, ""
 
 
+# "Title (2017), Jonas Gehring et al." and "Title, R. Al-Rfou et al.": plain references.
+_TITLE_YEAR_AUTHORS = re.compile(
+    r"^(?P<title>.+?)\s*\((?P<year>(?:19|20)\d{2})\)\s*[,.]?\s+(?P<authors>[^()]+?)[\s.,]*$"
+)
+_TITLE_INITIALS = re.compile(
+    r"^(?P<title>.+?),\s+(?P<authors>(?:[A-Z]\.\s*)+[A-Z][\w'\-]+(?:\s+et\s+al\.?"
+    r"|(?:,?\s*(?:and\s+)?(?:[A-Z]\.\s*)+[A-Z][\w'\-]+)*))[\s.,]*$"
+)
+# Words a sentence may end on before a link, but a title never does.
+_FUNCTION_WORDS = frozenset(
+    "a an the my our your their his her its to of in on at by for from with via and or see read "
+    "here this that these is are was follow check visit use using".split()
+)
+
+
 def read_plain(segs: list[Segment]) -> Candidate | None:
     """'Title (Venue Year) [[paper]](url)' or 'Title. Authors. Venue Year. [[pdf]](url)': the first
     link names what it is."""
     k = next((i for i, s in enumerate(segs) if s.is_link), None)
-    if k is None or k == 0 or not is_label(segs[k].text):
+    if k is None:
+        return _unlinked_reference(segs)
+    if k == 0 or not is_label(segs[k].text):
         return None
-    title, venue = split_paren_venue(plain(segs[:k]))
+    head = plain(segs[:k]).strip()
+    cited = _TITLE_YEAR_AUTHORS.match(head) or _TITLE_INITIALS.match(head)
+    if cited and looks_like_authors(cited.group("authors")):  # "Title (2017), J. Gehring et al."
+        title = strip_decorations(cited.group("title"))
+        year = int(cited.group("year")) if cited.groupdict().get("year") else None
+        if title and not is_generic(title):
+            return Candidate("plain", title, authors_text=cited.group("authors"), year=year, rest=tuple(segs[k:]))
+    title, venue = split_paren_venue(head)
+    if title.split() and title.split()[-1].lower().strip(".,:;") in _FUNCTION_WORDS:
+        return None  # "... follow my [twitter](url)": a sentence around a link, not a title
     authors = ""
     sentences = re.split(r"(?<=[^\s.]{2})\.\s+", title.strip())
     if len(sentences) >= 2 and looks_like_authors(sentences[1]):  # "Title. Authors. Venue Year."
@@ -271,6 +318,20 @@ def read_plain(segs: list[Segment]) -> Candidate | None:
         return None
     rest = [Segment(f"({venue})")] if venue else []
     return Candidate("plain", title, authors_text=authors, rest=(*rest, *segs[k:]))
+
+
+def _unlinked_reference(segs: list[Segment]) -> Candidate | None:
+    """A reference with no link at all is still a work when it names its authors the way
+    references do: 'Title, R. Al-Rfou et al.', 'Title (2016), G. Brockman et al.'."""
+    text = plain(segs).strip()
+    cited = _TITLE_INITIALS.match(text) or _TITLE_YEAR_AUTHORS.match(text)
+    if not cited or not re.search(r"\bet\s+al\b|(?:^|\s)[A-Z]\.\s*[A-Z]", cited.group("authors")):
+        return None
+    if not looks_like_authors(cited.group("authors")):
+        return None
+    title = strip_decorations(cited.group("title"))
+    year = int(cited.group("year")) if cited.groupdict().get("year") else None
+    return Candidate("plain", title, authors_text=cited.group("authors"), year=year) if title else None
 
 
 def read_quoted_citation(segs: list[Segment]) -> Candidate | None:
