@@ -344,10 +344,12 @@ def test_styles_are_pybtex_plugins_and_a_user_style_loads_by_path(tmp_path: Path
 def test_an_installed_wheel_renders_and_builds(tmp_path: Path) -> None:
     """The project built as a wheel and installed (not editable) into a fresh virtual environment:
     `bibkit render` finds its styles and `bibkit build` its data there. Dependencies come from the
-    test's own environment through a .pth file, so nothing is downloaded but the build backend."""
+    test's own environment through a .pth file, and the build backend is the test environment's
+    (no build isolation): nothing is downloaded."""
     dist = tmp_path / "dist"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(dist), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "--no-index",
+         "-w", str(dist), str(ROOT)],
         check=True,
         capture_output=True,
         timeout=300,
