@@ -21,7 +21,7 @@ from typing import Protocol
 import httpx
 
 from ..model import BibkitError
-from .types import JSONObject
+from .types import ItemData, JSONObject, WriteReport
 
 MAX_BATCH = 50  # the API takes at most 50 objects per write
 MAX_KEYS_PER_READ = 50
@@ -63,7 +63,7 @@ class Gateway(Protocol):
         """What changed since version (None: nothing did). Trashed items included."""
         ...
 
-    def get_items(self, keys: list[str]) -> list[JSONObject]: ...
+    def get_items(self, keys: list[str]) -> list[ItemData]: ...
 
     def write(self, what: str, objects: list[JSONObject], if_unmodified_since: int) -> WriteResult:
         """POST up to 50 objects to "items" or "collections"."""
@@ -170,7 +170,7 @@ class HttpGateway:
             out.extend(obj["data"] for obj in response.json())
         return out
 
-    def get_items(self, keys: list[str]) -> list[JSONObject]:
+    def get_items(self, keys: list[str]) -> list[ItemData]:
         return self._get("/items", "itemKey", keys)
 
     def write(self, what: str, objects: list[JSONObject], if_unmodified_since: int) -> WriteResult:
@@ -185,7 +185,7 @@ class HttpGateway:
         if response.status_code == 412:
             raise PreconditionFailed(version)
         self._check(response, f"writing {what}")
-        report = response.json()
+        report: WriteReport = response.json()
         result = WriteResult(version)
         for index, obj in report.get("successful", {}).items():
             result.successful[int(index)] = obj.get("data", obj)

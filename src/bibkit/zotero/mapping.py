@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..model import Kind, Person, Record, VenueKind
 from ..text import has_cjk
-from .types import JSONObject
+from .types import ItemData, JSONObject, NoteData
 
 KEY_ALPHABET = "23456789ABCDEFGHIJKLMNPQRSTUVWXYZ"
 MARKER_TAG = "bibkit"  # on every item bibkit creates; with the key scheme, how it knows its own
@@ -127,8 +127,8 @@ def keyword_tags(record: Record) -> list[str]:
 
 @dataclass(frozen=True)
 class Mapped:
-    item: JSONObject  # the regular item, without "version"
-    note: JSONObject | None  # the curator's notes as a child note, or None
+    item: ItemData  # the regular item, without "version"
+    note: NoteData | None  # the curator's notes as a child note, or None
 
 
 def to_item(record: Record) -> Mapped:
@@ -249,6 +249,6 @@ MANAGED_FIELDS = (
 )
 
 
-def managed_view(item: JSONObject) -> JSONObject:
+def managed_view(item: ItemData) -> JSONObject:
     """The managed fields of an item, empty values dropped, for comparison."""
     return {k: item[k] for k in MANAGED_FIELDS if item.get(k) not in (None, "", [])}

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from .mapping import MARKER_TAG, Mapped, item_key, managed_view
-from .types import JSONObject
+from .types import CollectionData, ItemData, JSONObject, NoteData
 
 # What the planner decided for one item: write it (create, update, trash), leave it (unchanged), keep a
 # colleague's edit (conflict), or not touch an item bibkit did not create (foreign).
@@ -33,7 +33,7 @@ class Written:
 
 @dataclass
 class RemoteView:
-    items: dict[str, JSONObject] = field(default_factory=dict)  # key -> item data (with "version")
+    items: dict[str, ItemData] = field(default_factory=dict)  # key -> item data (with "version")
     collections: dict[str, int] = field(default_factory=dict)  # key -> version
     written: dict[str, Written] = field(default_factory=dict)  # key -> what bibkit wrote last
 
@@ -50,9 +50,9 @@ class Action:
 
 @dataclass
 class Plan:
-    collections: list[JSONObject] = field(default_factory=list)  # to create
+    collections: list[CollectionData] = field(default_factory=list)  # to create
     actions: list[Action] = field(default_factory=list)
-    notes: list[JSONObject] = field(default_factory=list)  # child notes to create
+    notes: list[NoteData] = field(default_factory=list)  # child notes to create
 
     def of(self, kind: ActionKind) -> list[Action]:
         return [a for a in self.actions if a.kind == kind]
@@ -66,11 +66,11 @@ class Plan:
         )
 
 
-def _tags(item: JSONObject) -> list[str]:
+def _tags(item: ItemData) -> list[str]:
     return [t["tag"] for t in item.get("tags", [])]
 
 
-def is_ours(item: JSONObject) -> bool:
+def is_ours(item: ItemData) -> bool:
     """bibkit's items carry its marker tag and a key derived from their citation key."""
     return MARKER_TAG in _tags(item) and item.get("key") == item_key(item.get("citationKey", ""))
 
@@ -83,7 +83,7 @@ def _merge(remote: list[str], previously_ours: tuple[str, ...], desired: list[st
 
 def plan_sync(
     desired: list[Mapped],
-    desired_collections: list[JSONObject],
+    desired_collections: list[CollectionData],
     remote: RemoteView,
     *,
     force: bool = False,
@@ -134,7 +134,7 @@ def plan_sync(
     return plan
 
 
-def _compare(want: JSONObject, have: JSONObject, written: Written | None, force: bool) -> Action:
+def _compare(want: ItemData, have: ItemData, written: Written | None, force: bool) -> Action:
     key, citation_key = want["key"], want["citationKey"]
     desired, current = managed_view(want), managed_view(have)
     last = written.managed if written else None
@@ -183,9 +183,9 @@ def _compare(want: JSONObject, have: JSONObject, written: Written | None, force:
     return Action("update", key, citation_key, payload, tuple(changed))
 
 
-def collection_objects(paths: list[tuple[str, ...]], key_of: Callable[[tuple[str, ...]], str]) -> list[JSONObject]:
+def collection_objects(paths: list[tuple[str, ...]], key_of: Callable[[tuple[str, ...]], str]) -> list[CollectionData]:
     """Collection JSON for every path and its ancestors, parents first."""
-    out: dict[tuple[str, ...], JSONObject] = {}
+    out: dict[tuple[str, ...], CollectionData] = {}
     for path in paths:
         for depth in range(1, len(path) + 1):
             sub = path[:depth]
