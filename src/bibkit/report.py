@@ -7,12 +7,14 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .bibdedupe import DedupeResult
 from .model import Problem, Suspect
-from .pipeline import BuildResult
-from .zotero.sync import SyncReport
+
+if TYPE_CHECKING:  # the report formats results; importing what makes them would slow every command
+    from .bibdedupe import DedupeResult
+    from .pipeline import BuildResult
+    from .zotero.sync import SyncReport
 
 JSON = dict[str, Any]
 

@@ -21,12 +21,12 @@ from typing import Protocol
 import httpx
 
 from ..model import BibkitError
+from .defaults import RETRY_BUDGET
 from .types import ItemData, JSONObject, WriteReport
 
 MAX_BATCH = 50  # the API takes at most 50 objects per write
 MAX_KEYS_PER_READ = 50
 MAX_ATTEMPTS = 8
-RETRY_BUDGET = 30.0  # seconds; a user sets it with --retry-budget
 
 
 class ZoteroError(BibkitError):

@@ -11,9 +11,8 @@ from __future__ import annotations
 import httpx
 from pyzotero import zotero
 
+from .defaults import DEFAULT_ENDPOINT
 from .gateway import HttpGateway
-
-DEFAULT_ENDPOINT = "https://api.zotero.org"
 
 
 def connect(

@@ -1,0 +1,3 @@
+"""The output formats of `bibkit render` (known before pybtex is loaded)."""
+
+FORMATS = ("markdown", "html", "text", "latex")
