@@ -203,7 +203,7 @@ def _keys(entries: list[ScannedBlock], file: str) -> Iterator[Problem]:
             yield Problem(where, "missing-key", "the entry has no key: BibTeX cannot cite it", ERROR)
         elif BAD_KEY_CHARS.search(block.key):
             yield Problem(where, "invalid-key", "the key has characters BibTeX rejects", ERROR, block.key)
-        for name in invalid_names(block.fields.get("author", "") + " and " + block.fields.get("editor", "")):
+        for name in invalid_names(block.fields):
             message = f"{name!r} has more than two commas: BibTeX stops on it (join names with 'and')"
             yield Problem(Source(file, block.field_line("author")), "bad-name", message, ERROR, block.key)
 

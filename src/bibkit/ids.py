@@ -148,6 +148,11 @@ def identifiers_from_url(url: str) -> Identifiers:
     return Identifiers()
 
 
+def link_identifiers(href: str | None) -> Identifiers:
+    """The identifiers of a link as a list writes it (cleaned first: redirect wrappers, no scheme)."""
+    return identifiers_from_url(clean_url(href)) if href else Identifiers()
+
+
 def normalize_doi(doi: str) -> str:
     doi = doi.strip()
     doi = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", doi, flags=re.I)

@@ -8,6 +8,7 @@ whole as literals, which BibTeX writes in braces so no style reorders them.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from pybtex.database import Person as PybtexPerson
 from pybtex.exceptions import PybtexError
@@ -143,8 +144,10 @@ def _simple_person(name: str) -> Person | None:
 _THREE_COMMAS = re.compile(r",(?:(?!\sand\s)[^,])*,(?:(?!\sand\s)[^,])*,")
 
 
-def invalid_names(raw: str) -> list[str]:
-    """The names of a BibTeX name list that BibTeX rejects (more than two commas in one name)."""
+def invalid_names(fields: Mapping[str, str]) -> list[str]:
+    """The names of an entry's author and editor lists that BibTeX rejects (more than two commas
+    in one name)."""
+    raw = fields.get("author", "") + " and " + fields.get("editor", "")
     if raw.count(",") < 3 or not _THREE_COMMAS.search(raw):
         return []  # every entry of a large file passes here
     return [p.strip() for p in re.split(r"\s+and\s+", raw) if p.count(",") > 2 and "{" not in p]

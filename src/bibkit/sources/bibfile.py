@@ -183,7 +183,7 @@ def _entry_problems(block: ScannedBlock, file: str) -> list[Problem]:
         )
     if not block.key:
         problems.append(Problem(where, "missing-key", "the entry has no key; it is read with one made from it"))
-    for name in invalid_names(block.fields.get("author", "") + " and " + block.fields.get("editor", "")):
+    for name in invalid_names(block.fields):
         problems.append(
             Problem(
                 Source(file, block.field_line("author")),

@@ -24,8 +24,7 @@ def linked_identifiers(text: str, file: str, list_name: str = "") -> list[Linked
     seen: dict[str, LinkedId] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         for m in _URL.finditer(line):
-            url = ids.clean_url(m.group(0).rstrip(".,;:"))
-            for token in tokens_of(ids.identifiers_from_url(url)):
+            for token in tokens_of(ids.link_identifiers(m.group(0).rstrip(".,;:"))):
                 seen.setdefault(token, LinkedId(token, Source(file, number, list_name)))
     return list(seen.values())
 

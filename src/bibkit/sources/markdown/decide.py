@@ -19,7 +19,7 @@ from ...normalize.venues import looks_like_venue
 from ...text import YEAR
 from .blocks import Block, blocks_of, heading_text, is_contents_heading, is_navigation_link
 from .forms import Candidate, read_item, read_link, read_row
-from .record import Context, build_record, identifiers_of, markdown_residue
+from .record import Context, build_record, markdown_residue
 from .segments import Segment, plain, render_note
 from .titles import is_label, strip_decorations, title_or_empty
 
@@ -96,7 +96,7 @@ class _Reader:
         if not title:
             sentence = plain([s for s in segments if s is not seg and not s.is_link])
             title = title_or_empty(_sentence_title(sentence))
-        found = identifiers_of(seg.href or "")
+        found = ids.link_identifiers(seg.href)
         record = Record(
             kind=Kind.PAPER,
             title=title,
@@ -133,7 +133,7 @@ class _Reader:
 
     def contents_only(self, segments: list[Segment]) -> bool:
         """Under a Contents heading, a block without a paper link is the table of contents."""
-        return self.in_contents and not any(identifiers_of(s.href or "").as_pairs() for s in segments if s.is_link)
+        return self.in_contents and not any(ids.link_identifiers(s.href).as_pairs() for s in segments if s.is_link)
 
     def content_block(self, block: Block, segments: list[Segment], ctx: Context) -> None:
         prose: list[list[Segment]] = []
@@ -185,7 +185,7 @@ class _Reader:
         """Each identifier among these links an entry of its own (once per identifier)."""
         seen: set[tuple[tuple[str, str], ...]] = set()
         for seg in links:
-            key = tuple(identifiers_of(seg.href or "").as_pairs())
+            key = tuple(ids.link_identifiers(seg.href).as_pairs())
             if key and key not in seen:
                 seen.add(key)
                 self.mention(seg, segments, ctx)
@@ -207,7 +207,7 @@ def is_prose(segments: list[Segment]) -> bool:
 
 
 def _identifier_links(segments: list[Segment]) -> list[Segment]:
-    return [s for s in segments if s.is_link and identifiers_of(s.href or "").as_pairs()]
+    return [s for s in segments if s.is_link and ids.link_identifiers(s.href).as_pairs()]
 
 
 def _sentence_title(text: str) -> str:

@@ -158,11 +158,7 @@ def read_tool_paper(segs: list[Segment]) -> Candidate | None:
     if k is None or any(not _is_blank(s) for s in segs[:k]) or not ids.repository_of(segs[k].href or ""):
         return None
     p = next(
-        (
-            i
-            for i in range(k + 1, len(segs))
-            if segs[i].is_link and ids.identifiers_from_url(ids.clean_url(segs[i].href or "")).as_pairs()
-        ),
+        (i for i in range(k + 1, len(segs)) if segs[i].is_link and ids.link_identifiers(segs[i].href).as_pairs()),
         None,
     )
     if p is None:
@@ -240,6 +236,18 @@ def _plain_authors(rest: list[Segment]) -> tuple[str, list[Segment]]:
 
 def _same_words(a: str, b: str) -> bool:
     return re.sub(r"\W", "", a.lower()) == re.sub(r"\W", "", b.lower()) != ""
+
+
+def venue_in(text: str) -> str:
+    """First venue-like piece of free text: '(ICML 2015)', 'NAACL 2019.', 'Venue2019'."""
+    for m in _PAREN_GROUP.finditer(text):
+        if looks_like_venue(m.group(1)):
+            return m.group(1).strip()
+    for piece in re.split(r"[.;|]\s+|\s+-\s+|\s*\|\s*", text):
+        piece = piece.strip(" .,|-–—")
+        if piece and looks_like_venue(piece):
+            return piece
+    return ""
 
 
 def _venue_near(text: str) -> bool:
@@ -339,7 +347,7 @@ def read_quoted_citation(segs: list[Segment]) -> Candidate | None:
     first_link = next((i for i, s in enumerate(segs) if s.is_link), None)
     if first_link is None or not re.search(r"[\"“][^\"“”]{8,}[\"”]", plain(segs[:first_link])):
         return None  # the reference comes first, quoted title included; its links follow
-    k = next((i for i, s in enumerate(segs) if s.is_link and identifiers_of_href(s.href)), first_link)
+    k = next((i for i, s in enumerate(segs) if s.is_link and ids.link_identifiers(s.href).as_pairs()), first_link)
     text = plain([s for s in segs if not s.is_link])
     m = _QUOTED_CITATION.match(text)
     if not m or not looks_like_authors(m.group("authors")):
@@ -349,10 +357,6 @@ def read_quoted_citation(segs: list[Segment]) -> Candidate | None:
     year = int(m.group("year")) if m.group("year") else None
     rest = tuple(s for i, s in enumerate(segs) if s.is_link and i != k)
     return Candidate("citation", title, segs[k], m.group("authors"), venue, year, None, rest)
-
-
-def identifiers_of_href(href: str | None) -> bool:
-    return bool(href) and bool(ids.identifiers_from_url(ids.clean_url(href or "")).as_pairs())
 
 
 # The order is the ranking: the more specific form, with more evidence, first.

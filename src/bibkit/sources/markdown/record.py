@@ -11,7 +11,7 @@ from ...model import Identifiers, Kind, Link, Person, Problem, Record, Severity,
 from ...normalize.names import parse_authors, parse_creator
 from ...normalize.titles import clean_title
 from ...normalize.venues import looks_like_venue
-from .forms import Candidate
+from .forms import Candidate, venue_in
 from .segments import Segment
 from .titles import PAPER_LABELS, is_label, is_url_text
 
@@ -77,22 +77,6 @@ def conflicts(a: Identifiers, b: Identifiers) -> bool:
     return any(da[k] != db[k] for k in da.keys() & db.keys())
 
 
-def identifiers_of(href: str) -> Identifiers:
-    return ids.identifiers_from_url(ids.clean_url(href)) if href else Identifiers()
-
-
-def _venue_in(text: str) -> str:
-    """First venue-like piece of free text: '(ICML 2015)', 'NAACL 2019.', 'Venue2019'."""
-    for m in re.finditer(r"[（(]([^()（）]*)[)）]", text):
-        if looks_like_venue(m.group(1)):
-            return m.group(1).strip()
-    for piece in re.split(r"[.;|]\s+|\s+-\s+|\s*\|\s*", text):
-        piece = piece.strip(" .,|-–—")
-        if piece and looks_like_venue(piece):
-            return piece
-    return ""
-
-
 @dataclass
 class _Links:
     """What the rest of an item links: the work's own links and identifiers, and the others."""
@@ -107,7 +91,7 @@ class _Links:
     def add(self, seg: Segment, href: str, *, titled: bool) -> None:
         label = label_of(seg)
         low = label.lower()
-        found = identifiers_of(href)
+        found = ids.link_identifiers(href)
         if found.as_pairs():
             # A paper label ([pdf], [arXiv]) names the work's own link; any other label ([Project],
             # [Book]) does too while the work has no identifier yet.  A titled link is another work.
@@ -153,7 +137,7 @@ class _Rest:
 
 
 def _read_rest(c: Candidate, first_url: str, ctx: Context, problems: list[Problem]) -> _Rest:
-    found = _Links(identifiers_of(first_url), [first_url] if first_url else [], list(c.code), [], set(), [])
+    found = _Links(ids.link_identifiers(first_url), [first_url] if first_url else [], list(c.code), [], set(), [])
     nickname = ""
     free_text: list[str] = []
     for seg in c.rest:
@@ -230,7 +214,7 @@ def build_record(c: Candidate, ctx: Context) -> tuple[Record | None, list[Proble
     rest = _read_rest(c, first_url, ctx, problems)
     found = rest.links
     url, links = _main_link(c, found)
-    venue_text = c.venue_text or _venue_in(rest.text)
+    venue_text = c.venue_text or venue_in(rest.text)
     description, by_author = "", ""
     if c.form == "link":
         venue_text, description, by_author = _link_item_text(rest.text, venue_text)
