@@ -125,7 +125,7 @@ def test_an_unreachable_endpoint_fails_at_once(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert time.monotonic() - start < 5
-    assert f"cannot connect to http://127.0.0.1:{port}: connection refused" in result.stderr
+    assert f"cannot connect to Zotero at http://127.0.0.1:{port}: connection refused" in result.stderr
 
 
 @pytest.mark.parametrize("endpoint", ["not a url", "ftp://example.org", "http://"])

@@ -12,24 +12,20 @@ is never part of a message, an exception or a log line made here.
 from __future__ import annotations
 
 import json
-import random
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
 import httpx
 
-from ..model import BibkitError
+from ..http import HttpError, Requester
 from .defaults import RETRY_BUDGET
 from .types import ItemData, JSONObject, WriteReport
 
 MAX_BATCH = 50  # the API takes at most 50 objects per write
 MAX_KEYS_PER_READ = 50
-MAX_ATTEMPTS = 8
 
 
-class ZoteroError(BibkitError):
+class ZoteroError(HttpError):
     """A request failed for good (after retries), or the server refused it."""
 
 
@@ -71,17 +67,12 @@ class Gateway(Protocol):
 
 
 @dataclass
-class HttpGateway:
-    client: httpx.Client
-    base: str  # e.g. https://api.zotero.org/groups/123456
-    sleep: Callable[[float], None] = time.sleep
-    clock: Callable[[], float] = time.monotonic
-    rng: random.Random = field(default_factory=lambda: random.Random(0))
-    requests: int = 0
-    backoff_until: float = 0.0
-    budget: float = RETRY_BUDGET  # seconds one request may spend waiting to retry, in all
-    on_retry: Callable[[str, float, float], None] | None = None  # (problem, wait, budget left after it)
-    on_attempt: Callable[[str], None] | None = None  # each request, for --verbose
+class HttpGateway(Requester):
+    """The Zotero calls over the shared HTTP layer (retries, Retry-After, Backoff, budget)."""
+
+    name: str = "Zotero"
+    budget: float = RETRY_BUDGET
+    budget_hint: str = " (--retry-budget)"
 
     def _request(
         self,
@@ -92,56 +83,13 @@ class HttpGateway:
         headers: JSONObject | None = None,
         body: list[JSONObject] | None = None,
     ) -> httpx.Response:
-        """One request, retried while the server is busy or a connection drops mid-way, within the
-        retry budget. A server that cannot be reached at all (refused, unknown host, no such
-        protocol) fails at once: waiting does not make it appear."""
-        started = self.clock()
-        problem = ""
-        for attempt in range(MAX_ATTEMPTS):
-            wait = self.backoff_until - self.clock()
-            if wait > 0:
-                self.sleep(wait)  # a Backoff header asked for a pause before the next request
-            self.requests += 1
-            if self.on_attempt:
-                self.on_attempt(f"{method} {path} (attempt {attempt + 1})")
-            try:
-                response = self.client.request(
-                    method,
-                    self.base + path,
-                    params=params,
-                    headers=headers,
-                    content=json.dumps(body).encode() if body is not None else None,
-                )
-            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol) as exc:
-                raise ZoteroError(f"cannot connect to {_origin(self.base)}: {_reason(exc)}") from None
-            except httpx.TransportError as exc:
-                # A dropped connection: the server may or may not have applied a write. Retrying is
-                # safe: creates carry "version": 0 and updates their version, so nothing doubles.
-                problem = f"network error: {type(exc).__name__}"
-                wait = self._delay(attempt, None)
-            else:
-                backoff = response.headers.get("Backoff")
-                if backoff:
-                    self.backoff_until = self.clock() + _seconds(backoff)
-                if response.status_code not in (429, 500, 502, 503, 504):
-                    return response
-                problem = f"HTTP {response.status_code}"
-                wait = self._delay(attempt, response.headers.get("Retry-After"))
-            spent = self.clock() - started
-            if spent + wait > self.budget:
-                raise ZoteroError(
-                    f"{method} {path}: gave up after {attempt + 1} attempt(s) in {spent:.0f} s "
-                    f"({problem}); the retry budget is {self.budget:g} s (--retry-budget)"
-                )
-            if self.on_retry:
-                self.on_retry(problem, wait, self.budget - spent - wait)
-            self.sleep(wait)
-        raise ZoteroError(f"{method} {path}: gave up after {MAX_ATTEMPTS} attempts ({problem})")
-
-    def _delay(self, attempt: int, retry_after: str | None) -> float:
-        if retry_after is not None:
-            return _seconds(retry_after)
-        return min(60.0, 2.0**attempt) * (0.5 + self.rng.random() / 2)  # exponential, with jitter
+        # Retrying a write after a dropped connection is safe: creates carry "version": 0 and
+        # updates their version, so nothing doubles.
+        content = json.dumps(body).encode() if body is not None else None
+        try:
+            return self.request(method, path, params=params, headers=headers, content=content)
+        except HttpError as exc:
+            raise ZoteroError(str(exc)) from None
 
     def _check(self, response: httpx.Response, what: str) -> None:
         if response.status_code == 403:
@@ -194,24 +142,3 @@ class HttpGateway:
         for index, failure in report.get("failed", {}).items():
             result.failed[int(index)] = (int(failure.get("code", 0)), str(failure.get("message", "")))
         return result
-
-
-def _origin(base: str) -> str:
-    url = httpx.URL(base)
-    return f"{url.scheme}://{url.host}" + (f":{url.port}" if url.port else "")
-
-
-def _reason(exc: Exception) -> str:
-    text = str(exc) or type(exc).__name__
-    if "refused" in text.lower():
-        return "connection refused"
-    if "name or service not known" in text.lower() or "nodename nor servname" in text.lower():
-        return "unknown host"
-    return text
-
-
-def _seconds(value: str) -> float:
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return 1.0
