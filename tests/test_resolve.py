@@ -44,7 +44,7 @@ BART = (
 
 
 def test_preprint_becomes_the_published_paper(index: OfficialIndex) -> None:
-    (record,), (resolution,) = resolve_records([paper(BART, year=2019, arxiv="1910.13461")], index)
+    (record,), (resolution,), _ = resolve_records([paper(BART, year=2019, arxiv="1910.13461")], index)
     assert (
         record.venue.name == "Proceedings of the 58th Annual Meeting of the Association for Computational Linguistics"
     )
@@ -63,7 +63,7 @@ def test_preprint_becomes_the_published_paper(index: OfficialIndex) -> None:
 
 def test_keep_preprints_option(index: OfficialIndex) -> None:
     record = paper(BART, year=2019, arxiv="1910.13461")
-    (same,), resolutions = resolve_records([record], index, upgrade_preprints=False)
+    (same,), resolutions, _ = resolve_records([record], index, upgrade_preprints=False)
     assert same == record
     assert resolutions == []
 
@@ -90,7 +90,7 @@ def test_titles_match_after_folding_only(index: OfficialIndex) -> None:
 
 def test_other_kinds_are_not_resolved(index: OfficialIndex) -> None:
     post = Record(kind=Kind.ARTICLE, title=BART, sources=(Source("l.md", 1, "L"),), categories=((),))
-    assert resolve_records([post], index) == ([post], [])
+    assert resolve_records([post], index) == ([post], [], [])
 
 
 def test_index_is_rebuilt_only_when_data_changes(tmp_path: Path) -> None:

@@ -239,7 +239,7 @@ def test_shipped_configuration_passes_build_strict_and_check(tmp_path: Path) -> 
     project = make_project(tmp_path)
     code, out, err = run(["build", "--strict"], project)
     assert code == 0, out + err
-    assert "9 warning(s) accepted in bibkit.toml" in out
+    assert "12 warning(s) accepted in bibkit.toml" in out
     code, out, err = run(["check"], project)
     assert code == 0 and "0 error(s)" in out and "2 accepted in bibkit.toml" in out  # the book, in two files
 

@@ -82,7 +82,9 @@ class Requester:
             if self.on_attempt:
                 self.on_attempt(f"{method} {path} (attempt {attempt + 1})")
             try:
-                response = self.client.request(method, self.base + path, params=params, headers=headers, content=content)
+                response = self.client.request(
+                    method, self.base + path, params=params, headers=headers, content=content
+                )
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol) as exc:
                 raise Unreachable(f"cannot connect to {self._who()}: {_reason(exc)}") from None
             except httpx.TransportError as exc:

