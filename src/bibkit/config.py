@@ -44,12 +44,22 @@ class ListSpec:
     output: str  # file name inside the output directory
 
 
+ONLINE_SOURCES = ("arxiv", "s2", "dblp", "crossref")
+LOCK_NAME = "bibkit.lock.json"
+
+
 @dataclass(frozen=True)
 class ResolveSettings:
-    """[resolve]: official metadata from the offline index, and whether preprints are upgraded."""
+    """[resolve]: official metadata from the offline index and the lock file, whether preprints are
+    upgraded, and how `bibkit resolve` asks the online sources ([resolve.api], [resolve.interval])."""
 
     enabled: bool = True
     upgrade_preprints: bool = True
+    lock: Path | None = None  # default: the output directory's bibkit.lock.json
+    mailto: str = ""  # Crossref's polite pool
+    timeout: float = 30.0
+    api: dict[str, str] = field(default_factory=dict)  # source -> base URL
+    interval: dict[str, float] = field(default_factory=dict)  # source -> seconds between requests
 
 
 @dataclass(frozen=True)
@@ -71,6 +81,11 @@ class Config:
     accept: frozenset[str] = frozenset()  # "KEY:KIND" warnings reviewed and accepted ([build]/[check] accept)
     resolve: ResolveSettings = field(default_factory=lambda: ResolveSettings())
     zotero: ZoteroSettings = field(default_factory=lambda: ZoteroSettings())
+
+    @property
+    def lock_path(self) -> Path:
+        """Where `bibkit resolve` records what it adopted: [resolve] lock, or beside the output."""
+        return self.resolve.lock or self.out_dir / LOCK_NAME
 
 
 def list_spec_for(path: Path) -> ListSpec:
@@ -117,7 +132,26 @@ def _resolve_section(section: dict[str, Any], path: Path) -> ResolveSettings:
     for name in ("enabled", "upgrade_preprints"):
         if name in section and not isinstance(section[name], bool):
             raise ConfigError(f"{path}: [resolve] {name} must be true or false, not {section[name]!r}")
-    return ResolveSettings(section.get("enabled", True), section.get("upgrade_preprints", True))
+    for name in ("lock", "mailto"):
+        if name in section and not isinstance(section[name], str):
+            raise ConfigError(f"{path}: [resolve] {name} must be a string")
+    timeout = section.get("timeout", 30.0)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+        raise ConfigError(f"{path}: [resolve] timeout must be a positive number of seconds")
+    api, interval = section.get("api", {}), section.get("interval", {})
+    if not all(isinstance(v, str) for v in api.values()):
+        raise ConfigError(f"{path}: [resolve.api] values must be base URLs (strings)")
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) and v >= 0 for v in interval.values()):
+        raise ConfigError(f"{path}: [resolve.interval] values must be seconds (numbers >= 0)")
+    return ResolveSettings(
+        section.get("enabled", True),
+        section.get("upgrade_preprints", True),
+        lock=path.parent / section["lock"] if "lock" in section else None,
+        mailto=section.get("mailto", ""),
+        timeout=float(timeout),
+        api=dict(api),
+        interval={k: float(v) for k, v in interval.items()},
+    )
 
 
 def _zotero_section(section: dict[str, Any], path: Path) -> ZoteroSettings:
@@ -145,7 +179,9 @@ KNOWN_KEYS: dict[str, frozenset[str]] = {
     "output": frozenset({"dir", "combined"}),
     "lists": frozenset({"path", "name", "output"}),
     "zotero": frozenset({"group", "endpoint", "api_key_file", "state_dir", "api_key"}),
-    "resolve": frozenset({"enabled", "upgrade_preprints"}),
+    "resolve": frozenset({"enabled", "upgrade_preprints", "lock", "mailto", "timeout", "api", "interval"}),
+    "resolve.api": frozenset(ONLINE_SOURCES),
+    "resolve.interval": frozenset(ONLINE_SOURCES),
     "build": frozenset({"accept"}),
     "check": frozenset({"accept"}),
 }
@@ -156,9 +192,11 @@ def _check_keys(raw: dict[str, Any], path: Path) -> None:
         if key not in KNOWN_KEYS[""]:
             raise ConfigError(f"{path}: unknown table or key {key!r} (known: {', '.join(sorted(KNOWN_KEYS['']))})")
     for table, known in KNOWN_KEYS.items():
-        if not table or table not in raw:
+        outer, _, inner = table.partition(".")
+        value = raw.get(outer, {}).get(inner) if inner and isinstance(raw.get(outer), dict) else raw.get(table)
+        if not table or value is None:
             continue
-        sections = raw[table] if isinstance(raw[table], list) else [raw[table]]
+        sections = value if isinstance(value, list) else [value]
         for section in sections:
             if not isinstance(section, dict):
                 raise ConfigError(f"{path}: {table!r} must be a table")

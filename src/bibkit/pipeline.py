@@ -185,6 +185,15 @@ def _coverage_report(before: dict[str, float] | None, after: dict[str, float]) -
     return {"before_resolution": before if before is not None else after, "after_resolution": after}
 
 
+def works(config: Config, resolver: Resolver | None, upgrade_preprints: bool = True) -> list[Record]:
+    """The works the lists name, resolved and deduplicated, before keys: what `bibkit resolve` asks
+    about, and what it measures coverage on."""
+    normalized, _ = normalize_all([r for records in read_inputs(config).per_list for r in records])
+    if resolver is not None:
+        normalized = resolve_records(normalized, resolver, upgrade_preprints)[0]
+    return deduplicate(normalized)[0]
+
+
 def build(
     config: Config,
     options: WriteOptions = WriteOptions(),

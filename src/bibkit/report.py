@@ -14,6 +14,7 @@ from .model import Problem, Suspect
 if TYPE_CHECKING:  # the report formats results; importing what makes them would slow every command
     from .bibdedupe import DedupeResult
     from .pipeline import BuildResult
+    from .resolve.online import Endpoint, Plan, SourceStats
     from .zotero.sync import SyncReport
 
 JSON = dict[str, Any]
@@ -311,3 +312,62 @@ def offline_plan_summary(data: JSON) -> str:
         f"{len(data['items_to_create'])} items, {len(data['notes_to_create'])} notes "
         "(no --group: nothing read or written)"
     )
+
+
+def resolve_dict(
+    lock: Path,
+    plan: Plan,
+    points: dict[str, Endpoint],
+    stats: dict[str, SourceStats] | None,
+    before: dict[str, float],
+    after: dict[str, float] | None,
+    seconds: float,
+) -> JSON:
+    """`bibkit resolve`: what it asks (a dry run) or asked, per source, and the coverage it made."""
+    planned = plan.requests()
+    ask: dict[str, JSON] = {
+        "arxiv": {"ids": len(plan.arxiv), "requests": planned["arxiv"]},
+        "s2": {"ids": len(plan.s2), "requests": planned["s2"]},
+        "dblp": {
+            "titles": len(plan.titles),
+            "requests": planned["dblp_search"],
+            "plus": "one per published version named",
+        },
+        "crossref": {"requests": 0, "plus": "one per DOI DBLP does not cover"},
+    }
+    for name, entry in ask.items():
+        entry.update({"url": points[name].base, "interval_seconds": points[name].interval})
+    data: JSON = {"lock": str(lock), "dry_run": stats is None, "plan": ask, "refreshed": len(plan.refreshed)}
+    if stats is not None:
+        data["sources"] = {name: s.as_dict() for name, s in stats.items()}
+        data["seconds"] = round(seconds, 2)
+    data["coverage"] = {"before": before, "after": after if after is not None else before}
+    return data
+
+
+def resolve_summary(data: JSON) -> str:
+    plan = data["plan"]
+    lines = []
+    if data["dry_run"]:
+        lines.append(
+            f"would ask arXiv about {plan['arxiv']['ids']} ids ({plan['arxiv']['requests']} requests, "
+            f"{plan['arxiv']['interval_seconds']:g} s apart, {plan['arxiv']['url']}), Semantic Scholar about "
+            f"{plan['s2']['ids']} ({plan['s2']['requests']} requests, {plan['s2']['url']}), DBLP about "
+            f"{plan['dblp']['titles']} titles ({plan['dblp']['requests']} requests, {plan['dblp']['url']}); then DBLP "
+            f"and Crossref ({plan['crossref']['url']}) once per published version found"
+        )
+    else:
+        for name, s in data["sources"].items():
+            skipped = f"; skipped: {s['skipped']}" if s["skipped"] else ""
+            lines.append(
+                f"{name}: asked {s['asked']}, answered {s['answered']}, adopted {s['adopted']}, failed {s['failed']} "
+                f"in {s['requests']} requests{skipped}"
+            )
+        lines.append(f"lock: {data['lock']} ({data['seconds']:g} s)")
+    cov = data["coverage"]
+    for when in ("before", "after"):
+        c = cov[when]
+        lines.append(
+            f"{when}: {c['papers']} papers; authors {c['authors']:.0%}, year {c['year']:.0%}, venue {c['venue']:.0%}"
+        )
+    return "\n".join(lines)
