@@ -185,7 +185,7 @@ class MetadataServer:
                     f"<entry><id>http://arxiv.org/abs/{work.arxiv}v2</id>"
                     f"<updated>{work.year}-{work.month:02d}-20T10:00:00Z</updated>"
                     f"<published>{work.year}-{work.month:02d}-12T17:57:34Z</published>"
-                    f"<title>{escape(work.title[:40])}\n  {escape(work.title[40:])}</title>"
+                    f"<title>{_folded(work.title)}</title>"
                     f"<summary>An abstract.</summary>{authors}{extra}"
                     f"<link href='http://arxiv.org/abs/{work.arxiv}v2' rel='alternate' type='text/html'/>"
                     f"<arxiv:primary_category xmlns:arxiv='http://arxiv.org/schemas/atom' term='{work.primary}' "
@@ -288,6 +288,12 @@ class MetadataServer:
         }
         body = {"status": "ok", "message-type": "work", "message-version": "1.0.0", "message": message}
         return "200 OK", {"Content-Type": "application/json"}, json.dumps(body).encode()
+
+
+def _folded(title: str) -> str:
+    """arXiv's Atom titles are folded at spaces onto indented lines."""
+    cut = title.find(" ", 30)
+    return escape(title) if cut < 0 else f"{escape(title[:cut])}\n  {escape(title[cut + 1 :])}"
 
 
 def _dblp_bib(work: Work) -> str:

