@@ -171,13 +171,14 @@ def coverage(records: list[Record]) -> dict[str, float]:
     """Share of paper entries with authors, year and venue."""
     papers = [r for r in records if r.kind == Kind.PAPER]
     if not papers:
-        return {"papers": 0, "authors": 0.0, "year": 0.0, "venue": 0.0}
+        return {"papers": 0, "authors": 0.0, "year": 0.0, "venue": 0.0, "published": 0.0}
     with_venue = [r for r in papers if r.published or r.ids.arxiv]
     return {
         "papers": len(papers),
         "authors": round(sum(bool(r.authors) for r in papers) / len(papers), 3),
         "year": round(sum(bool(r.year) for r in papers) / len(papers), 3),
-        "venue": round(len(with_venue) / len(papers), 3),
+        "venue": round(len(with_venue) / len(papers), 3),  # an arXiv preprint counts: eprint is its venue
+        "published": round(sum(r.published for r in papers) / len(papers), 3),
     }
 
 

@@ -337,7 +337,13 @@ def resolve_dict(
     }
     for name, entry in ask.items():
         entry.update({"url": points[name].base, "interval_seconds": points[name].interval})
-    data: JSON = {"lock": str(lock), "dry_run": stats is None, "plan": ask, "refreshed": len(plan.refreshed)}
+    data: JSON = {
+        "lock": str(lock),
+        "dry_run": stats is None,
+        "plan": ask,
+        "refreshed": len(plan.refreshed),
+        "pending_from_earlier_runs": planned["pending"],
+    }
     if stats is not None:
         data["sources"] = {name: s.as_dict() for name, s in stats.items()}
         data["seconds"] = round(seconds, 2)
@@ -355,6 +361,11 @@ def resolve_summary(data: JSON) -> str:
             f"{plan['s2']['ids']} ({plan['s2']['requests']} requests, {plan['s2']['url']}), DBLP about "
             f"{plan['dblp']['titles']} titles ({plan['dblp']['requests']} requests, {plan['dblp']['url']}); then DBLP "
             f"and Crossref ({plan['crossref']['url']}) once per published version found"
+            + (
+                f", and {data['pending_from_earlier_runs']} left by an earlier run"
+                if data["pending_from_earlier_runs"]
+                else ""
+            )
         )
     else:
         for name, s in data["sources"].items():
@@ -368,6 +379,7 @@ def resolve_summary(data: JSON) -> str:
     for when in ("before", "after"):
         c = cov[when]
         lines.append(
-            f"{when}: {c['papers']} papers; authors {c['authors']:.0%}, year {c['year']:.0%}, venue {c['venue']:.0%}"
+            f"{when}: {c['papers']} papers; authors {c['authors']:.0%}, year {c['year']:.0%}, venue or arXiv id "
+            f"{c['venue']:.0%}, published venue {c['published']:.0%}"
         )
     return "\n".join(lines)

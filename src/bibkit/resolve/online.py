@@ -117,6 +117,7 @@ class Plan:
     s2: list[str] = field(default_factory=list)
     titles: dict[str, Record] = field(default_factory=dict)
     refreshed: list[str] = field(default_factory=list)
+    pending: int = 0  # DBLP records and Crossref DOIs an earlier, incomplete run left to fetch
 
     def requests(self) -> dict[str, int]:
         """Requests the first stages take for sure (DBLP records and Crossref depend on answers)."""
@@ -124,6 +125,7 @@ class Plan:
             "arxiv": -(-len(self.arxiv) // ARXIV_BATCH),
             "s2": -(-len(self.s2) // S2_BATCH),
             "dblp_search": 2 * len(self.titles),
+            "pending": self.pending,
         }
 
 
@@ -156,6 +158,7 @@ def make_plan(
             plan.arxiv.append(key)
         if "s2" not in asked:
             plan.s2.append(key)
+    plan.pending = len(dblp_pending(lock)) + len(crossref_pending(lock))
     return plan
 
 
