@@ -638,3 +638,29 @@ def test_index_from_a_directory_and_bad_sources(tmp_path: Path, only_downloaded_
     assert bad.exit_code == 1 and "neither a directory nor a zip or tar archive" in bad.stderr
     both = run(["index", "--update", "--from", str(data)], tmp_path)
     assert both.exit_code == 2
+
+
+def test_a_source_that_contradicts_the_list_is_reported_at_its_line(tmp_path: Path, stand_in) -> None:
+    _, base = stand_in
+    text = (
+        "# Papers\n\n"
+        "- **QLoRA: Efficient Finetuning of Quantized LLMs**. *John Smith*. [[paper]](https://arxiv.org/abs/2305.14314)\n"
+        "- **Direct Preference Optimization: Your Language Model is Secretly a Reward Model**. "
+        "*Archit Sharma, Rafael Rafailov*.\n"
+    )
+    root = project(tmp_path, text)
+    resolved = run(["resolve", "--json"], root, environment(base))
+    assert json.loads(resolved.stdout)["matched_by_title"] == [
+        "title:directpreferenceoptimizationyourlanguagemodelissecretlyarewardmodel"
+    ]
+    result = run(["build", "--json"], root)
+    problems = {p["line"]: p for p in json.loads(result.stdout)["problems"] if p["kind"] == "source-disagrees"}
+    assert problems[3]["message"].startswith("first author: the list says Smith, lock:arxiv:2305.14314")
+    assert problems[3]["message"].endswith("the source's value is adopted")
+    assert problems[4]["message"].startswith("first author: the list says Sharma")
+    assert problems[4]["message"].endswith("the list's value is kept (matched by title search only)")
+    bib = (root / "bib" / "bibliography.bib").read_text("utf-8")
+    assert "Dettmers, Tim and Pagnoni" in entry_with(bib, "QLoRA"), "an identifier match wins"
+    dpo = entry_with(bib, "Direct Preference")
+    assert "author        = {Sharma, Archit and Rafailov, Rafael}" in dpo, "a title match keeps the list's authors"
+    assert "Advances in Neural Information Processing Systems 36" in dpo

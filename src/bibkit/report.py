@@ -346,6 +346,7 @@ def resolve_dict(
     }
     if stats is not None:
         data["sources"] = {name: s.as_dict() for name, s in stats.items()}
+        data["matched_by_title"] = sorted(plan.titles)  # the rest are asked by identifier
         data["seconds"] = round(seconds, 2)
     data["coverage"] = {"before": before, "after": after if after is not None else before}
     return data
