@@ -65,9 +65,10 @@ def test_parse_arxiv_id_forms() -> None:
     assert ids.parse_arxiv_id("not an id") is None
 
 
-def test_doi_normalized_case_insensitively() -> None:
-    assert ids.normalize_doi("https://doi.org/10.18653/V1/N19-1423") == "10.18653/v1/n19-1423"
-    assert ids.normalize_doi("doi:10.1145/ABC") == "10.1145/abc"
+def test_doi_keeps_its_case_and_matches_case_insensitively() -> None:
+    assert ids.normalize_doi("https://doi.org/10.18653/V1/N19-1423") == "10.18653/V1/N19-1423"
+    assert ids.normalize_doi("doi:10.1145/ABC") == "10.1145/ABC"
+    assert Identifiers(doi="10.1145/ABC").as_pairs() == Identifiers(doi="10.1145/abc").as_pairs()
 
 
 def test_repository_and_article_sites() -> None:

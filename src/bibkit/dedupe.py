@@ -117,7 +117,7 @@ def _conflicting_ids(a: Record, b: Record) -> str:
         va, vb = getattr(a.ids, scheme), getattr(b.ids, scheme)
         if va and vb and va.lower() != vb.lower():
             return f"different {scheme} ids"
-    da, db = a.ids.doi, b.ids.doi
+    da, db = (a.ids.doi or "").lower(), (b.ids.doi or "").lower()
     if da and db and da != db and not (da.startswith("10.48550/") or db.startswith("10.48550/")):
         return "different DOIs"
     return ""

@@ -155,8 +155,8 @@ def link_identifiers(href: str | None) -> Identifiers:
 
 def normalize_doi(doi: str) -> str:
     doi = doi.strip()
-    doi = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", doi, flags=re.I)
-    return doi.lower()
+    # The case stays as written (a user copies the DOI on the paper); DOIs match case-insensitively.
+    return re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", doi, flags=re.I)
 
 
 _NO_IDS = Identifiers()

@@ -127,7 +127,7 @@ class Identifiers:
     arxiv_class: str | None = None  # primary class, only when the input names it
     acl: str | None = None  # P19-1423 or 2020.acl-main.419
     openreview: str | None = None
-    doi: str | None = None  # lower-case, no resolver prefix
+    doi: str | None = None  # as written, no resolver prefix; compared case-insensitively
     pmlr: str | None = None  # v97/song19d
 
     def as_pairs(self) -> list[tuple[str, str]]:

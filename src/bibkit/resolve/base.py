@@ -90,7 +90,7 @@ def apply_official(record: Record, official: Official) -> tuple[Record, tuple[st
     if title != record.title:
         changed.append("title")
     new_ids = record.ids
-    if official.doi and official.doi != record.ids.doi:
+    if official.doi and official.doi.lower() != (record.ids.doi or "").lower():
         new_ids = ids.merge_identifiers(Identifiers(doi=official.doi), record.ids)
         changed.append("doi")
     if official.arxiv and not record.ids.arxiv:

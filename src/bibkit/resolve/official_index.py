@@ -315,7 +315,7 @@ def parse_official(bibtex: str, source: str) -> Official | None:
         pages=pages,
         volume=f.get("volume", "").strip(),
         issue=f.get("number", "").strip(),
-        doi=ids.unescape_url(f.get("doi", "")).lower(),
+        doi=ids.normalize_doi(ids.unescape_url(f.get("doi", ""))),
         url=ids.unescape_url(f.get("url", "")),
         source=source,
     )
