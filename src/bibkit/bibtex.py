@@ -18,6 +18,7 @@ Field order, brace rules and the key pattern are data here, not scattered in cod
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,24 +28,32 @@ from bibtexparser.model import Entry, Field
 from bibtexparser.writer import BibtexFormat
 
 from .identity import tokens_from_fields
-from .model import Kind, Person, Problem, Record, Source, VenueKind
+from .model import Person, Problem, Record, Source
 from .normalize.latex import escape, to_ascii, to_text
 from .normalize.names import format_person
+from .normalize.richtext import rich_to_latex
 from .normalize.titles import protect_title
 from .sources.bibscan import scan
 from .text import MONTHS
+from .worktype import work_type
+
+_MASTERS = re.compile(r"^master", re.I)
 
 FIELD_ORDER = (
     "author",
+    "editor",
     "title",
     "shorttitle",
     "booktitle",
     "journal",
+    "series",
+    "edition",
     "institution",
     "school",
     "volume",
     "number",
     "pages",
+    "pagetotal",
     "year",
     "month",
     "publisher",
@@ -55,9 +64,13 @@ FIELD_ORDER = (
     "archiveprefix",
     "primaryclass",
     "doi",
+    "isbn",
+    "issn",
     "url",
+    "urldate",
     "note",
     "ids",
+    "copyright",
     "keywords",
     "abstract",
     "code",
@@ -65,7 +78,7 @@ FIELD_ORDER = (
     "annote",
 )
 # Values written as-is: links and identifiers are not LaTeX text.
-VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "code", "links", "month", "ids"})
+VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "code", "links", "month", "ids", "isbn", "issn", "urldate"})
 # Record attributes written as they are, when set: (attribute, BibTeX field).
 PLAIN_FIELDS = (
     ("pages", "pages"),
@@ -74,6 +87,13 @@ PLAIN_FIELDS = (
     ("publisher", "publisher"),
     ("place", "address"),
     ("abstract", "abstract"),
+    ("isbn", "isbn"),
+    ("issn", "issn"),
+    ("edition", "edition"),
+    ("series", "series"),
+    ("access_date", "urldate"),
+    ("rights", "copyright"),
+    ("num_pages", "pagetotal"),
 )
 
 
@@ -115,52 +135,42 @@ def _venue_name(record: Record, options: WriteOptions) -> str:
 
 
 def entry_type_and_fields(record: Record, options: WriteOptions = WriteOptions()) -> tuple[str, dict[str, str]]:
-    """The entry type and the field values (plain text; escaping happens in ``render_fields``)."""
+    """The entry type and the field values (plain text; escaping happens in ``render_fields``).
+    The work type (``worktype.TYPES``) gives the entry type and the container's field."""
     fields: dict[str, str] = {}
     venue = record.venue
     arxiv = record.ids.arxiv
-    entry_type = "misc"
-    if record.kind == Kind.PAPER:
-        kind = venue.kind if venue else None
-        if kind in (VenueKind.CONFERENCE, VenueKind.WORKSHOP):
-            entry_type = "inproceedings"
-            fields["booktitle"] = _venue_name(record, options)
-            if venue and venue.publisher:
-                fields["publisher"] = venue.publisher
-        elif kind == VenueKind.JOURNAL:
-            entry_type = "article"
-            fields["journal"] = _venue_name(record, options)
-        elif kind == VenueKind.REPORT:
-            entry_type = "techreport"
-            fields["institution"] = venue.institution or venue.name if venue else ""
-            fields["type"] = venue.name if venue else ""
-        elif arxiv and options.scholar_arxiv:
-            entry_type = "article"
-            fields["journal"] = f"arXiv preprint arXiv:{arxiv}"
-        elif kind == VenueKind.OTHER and venue:
-            fields["howpublished"] = venue.name
-    elif record.kind == Kind.BOOK:
-        entry_type = "book"
-    elif record.kind == Kind.REPORT:
-        entry_type = "techreport"
-    elif record.kind == Kind.THESIS:
-        entry_type = "phdthesis"
-        if venue:
-            fields["school"] = venue.name
-    elif record.kind == Kind.CHAPTER:
-        entry_type = "incollection"
-        if venue:
-            fields["booktitle"] = venue.name
-    elif record.kind == Kind.SLIDES:
+    work = work_type(record)
+    entry_type = work.bibtex
+    container = work.container[0]
+    if container and venue and venue.name and container != "howpublished":
+        fields[container] = _venue_name(record, options) if container in ("booktitle", "journal") else venue.name
+    name = work.zotero
+    if name == "conferencePaper" and venue and venue.publisher:
+        fields["publisher"] = venue.publisher
+    elif name == "report" and venue:
+        fields["institution"] = venue.institution or venue.name
+        fields["type"] = record.type_label or (venue.name if not record.work else "")
+    elif name == "thesis":
+        if _MASTERS.match(record.type_label):
+            entry_type = "mastersthesis"
+        elif record.type_label and record.type_label != "PhD Thesis":
+            fields["type"] = record.type_label
+    elif name == "preprint" and arxiv and options.scholar_arxiv:
+        entry_type = "article"
+        fields["journal"] = f"arXiv preprint arXiv:{arxiv}"
+    elif name == "presentation":
         fields["howpublished"] = "Slides" + (f", {venue.acronym}" if venue else "")
-    elif record.kind == Kind.REPOSITORY:
-        host = record.site or "GitHub"
-        fields["howpublished"] = f"{_site_name(host)} repository"
-    elif record.kind in (Kind.ARTICLE, Kind.WEBPAGE):
-        if record.site:
-            fields["howpublished"] = record.site
+    elif name == "computerProgram":
+        fields["howpublished"] = f"{_site_name(record.site or 'GitHub')} repository"
+    elif name in ("blogPost", "webpage") and record.site:
+        fields["howpublished"] = record.site
+    elif name == "manuscript" and record.type_label:
+        fields["type"] = record.type_label
     if record.authors or record.others:
         fields["author"] = "\0authors"  # placeholder: authors are formatted, not escaped
+    if record.editors:
+        fields["editor"] = "\0editors"
     fields["title"] = record.title
     if record.nickname and record.nickname.lower() != record.title.lower():
         fields["shorttitle"] = record.nickname
@@ -213,12 +223,14 @@ def render_fields(record: Record, options: WriteOptions = WriteOptions()) -> tup
         value = fields[name]
         if name == "author":
             value = format_authors(record.authors, record.others)
+        elif name == "editor":
+            value = format_authors(record.editors, False)
         elif name in ("title", "shorttitle"):
-            value = protect_title(value)
+            value = rich_to_latex(value, protect_title)  # Zotero's <i>...</i> back as \textit{...}
         elif name == "links":
             value = " ; ".join(f"{escape(link.label)}: {link.url}" for link in record.links)
         elif name not in VERBATIM_FIELDS:
-            value = escape(value)
+            value = rich_to_latex(value, escape)
         if options.ascii and name not in VERBATIM_FIELDS:
             value = to_ascii(value)
         out.append((name, value))

@@ -351,6 +351,13 @@ def _records_for_sync(bib_file: Path | None, config_path: Path | None) -> tuple[
         bib = read_bib(text, str(bib_file), with_authors=True, list_name=bib_file.stem)
         for p in bib.problems:
             click.echo(str(p), err=True)
+        attached = [it.record for it in bib.items if it.record.files]
+        if attached:
+            click.echo(
+                f"note: {sum(len(r.files) for r in attached)} file attachment(s) of {len(attached)} entries are not "
+                "uploaded (bibkit syncs metadata; attach files in Zotero)",
+                err=True,
+            )
         errors = [p for p in bib.problems if p.is_error]
         if errors:
             # A duplicate key would become two items under one Zotero key; a broken block an
@@ -524,8 +531,9 @@ def _print_offline_plan(records: list[Record], origin: str, as_json_: bool) -> N
     from .zotero.sync import desired_state
 
     mapped, collections = desired_state(records)
+    files = {r.key: list(r.files) for r in records if r.files}
     data = offline_plan_dict(
-        origin, [m.item for m in mapped], collections, [m.note for m in mapped if m.note is not None]
+        origin, [m.item for m in mapped], collections, [m.note for m in mapped if m.note is not None], files
     )
     click.echo(to_json(data) if as_json_ else offline_plan_summary(data))
 

@@ -246,6 +246,9 @@ ARTICLE_SITES = {
     "microsoft.com": "Microsoft Research Blog",
     "pragmatic.ml": "Pragmatic ML",
     "daiwk.github.io": "daiwk's Blog",
+    "ruder.io": "Sebastian Ruder's blog",
+    "lilianweng.github.io": "Lil'Log",
+    "distill.pub": "Distill",
 }
 
 
@@ -279,7 +282,7 @@ def article_site(url: str) -> str | None:
     for site_host, name in ARTICLE_SITES.items():
         if host == site_host or host.endswith("." + site_host):
             return name
-    if host.endswith(".github.io") or host.startswith("blog.") or "/blog" in urlsplit(url).path:
+    if host.endswith(".github.io") or host.startswith("blog.") or re.search(r"/blogs?(/|$)", urlsplit(url).path):
         return host
     return None
 

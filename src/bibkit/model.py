@@ -107,6 +107,9 @@ class Person:
     von: str = ""
     jr: str = ""
     literal: bool = False
+    # Written "First von Last" (no comma). Not part of the name's identity: only Zotero's reading
+    # differs (it keeps such a particle with the given name).
+    given_first: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -184,6 +187,24 @@ class Record:
     notes: tuple[str, ...] = ()  # the curator's notes, kept as annote
     key: str = ""  # citation key, assigned by keys.assign_keys
     aliases: tuple[str, ...] = ()  # keys of merged-away duplicates
+    # What a .bib entry says beyond a list item (read by sources/bibfile.py, written by both
+    # writers through the work-type table).
+    work: str = ""  # the work type (a Zotero item type) a .bib entry decided; "" -> from kind and venue
+    editors: tuple[Person, ...] = ()
+    translators: tuple[Person, ...] = ()
+    day: int | None = None
+    isbn: str = ""
+    issn: str = ""
+    edition: str = ""
+    series: str = ""
+    rights: str = ""
+    access_date: str = ""  # urldate, as written (ISO 8601)
+    journal_abbrev: str = ""
+    type_label: str = ""  # BibTeX's type: "PhD Thesis", "Internet-Draft"...
+    num_pages: str = ""
+    event: str = ""  # the conference's own name (BibLaTeX eventtitle)
+    extra: tuple[str, ...] = ()  # "PMID: 123", "Published: ...": what Zotero keeps in Extra
+    files: tuple[str, ...] = ()  # attachment paths the entry names (reported, never uploaded)
 
     @property
     def published(self) -> bool:

@@ -294,7 +294,9 @@ def sync_summary(data: JSON) -> str:
     return "\n".join(lines)
 
 
-def offline_plan_dict(origin: str, items: list[JSON], collections: list[JSON], notes: list[JSON]) -> JSON:
+def offline_plan_dict(
+    origin: str, items: list[JSON], collections: list[JSON], notes: list[JSON], files: dict[str, list[str]]
+) -> JSON:
     return {
         "source": origin,
         "group": None,
@@ -303,6 +305,7 @@ def offline_plan_dict(origin: str, items: list[JSON], collections: list[JSON], n
         "collections_to_create": collections,
         "items_to_create": items,
         "notes_to_create": notes,
+        "files_not_uploaded": files,  # citation key -> attachment paths the .bib names
     }
 
 

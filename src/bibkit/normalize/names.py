@@ -15,7 +15,7 @@ from pybtex.exceptions import PybtexError
 
 from ..model import Person
 from ..text import has_cjk
-from .latex import to_text
+from .richtext import latex_to_rich, plain
 
 _ET_AL = re.compile(r",?\s*\b(?:et\.?\s*al\.?|and\s+others|etc\.?)\s*$", re.I)
 _ORG_WORDS = {
@@ -130,7 +130,7 @@ def _simple_person(name: str) -> Person | None:
         i = next((k for k, w in enumerate(words[:-1]) if w[:1].islower()), len(words) - 1)
         j = max((k for k, w in enumerate(words[:-1]) if w[:1].islower()), default=i - 1)
         first, von, last = words[:i], words[i : j + 1], words[j + 1 :]
-        return Person(last=" ".join(last), first=" ".join(first), von=" ".join(von))
+        return Person(last=" ".join(last), first=" ".join(first), von=" ".join(von), given_first=True)
     if len(parts) in (2, 3):
         lastpart = parts[0].split()
         k = max((n for n, w in enumerate(lastpart[:-1]) if w[:1].islower()), default=-1)
@@ -153,11 +153,49 @@ def invalid_names(fields: Mapping[str, str]) -> list[str]:
     return [p.strip() for p in re.split(r"\s+and\s+", raw) if p.count(",") > 2 and "{" not in p]
 
 
+_AND = re.compile(r"\s+and\s+", re.I)
+
+
+def split_names(raw: str, separator: str = "and") -> list[str]:
+    """A name list split on "and" (or a name on ",") outside braces: "{Council on Quality and
+    Outcomes}" is one name. For a separator other than "and", the parts after the first (an empty
+    list when there is no top-level separator)."""
+    raw = raw.strip()
+    pattern = _AND if separator == "and" else re.compile(re.escape(separator))
+    parts: list[str] = []
+    if "{" not in raw:
+        parts = pattern.split(raw) if separator == "and" else raw.split(separator)
+    else:
+        depth = start = 0
+        i = 0
+        while i < len(raw):
+            c = raw[i]
+            if c == "{":
+                depth += 1
+            elif c == "}":
+                depth -= 1
+            elif depth == 0:
+                m = pattern.match(raw, i)
+                if m and (separator != "and" or i > start):
+                    parts.append(raw[start:i])
+                    start = i = m.end()
+                    continue
+            i += 1
+        parts.append(raw[start:])
+    return parts if separator == "and" else parts[1:]
+
+
+def _name_text(latex: str) -> str:
+    """A name part as Zotero's importer reads it: accents decoded, the space after a command kept
+    ("D\\textquotesingle aspremont" is "D' aspremont"), no markup."""
+    return plain(latex_to_rich(latex))
+
+
 def parse_people(raw: str) -> tuple[tuple[Person, ...], bool]:
     """A BibTeX name list ("Doe, Jane and {Google} and others") as Person values."""
     people = []
     others = False
-    for part in re.split(r"\s+and\s+", raw.strip()):
+    for part in split_names(raw):
         part = part.strip()
         if not part:
             continue
@@ -165,7 +203,7 @@ def parse_people(raw: str) -> tuple[tuple[Person, ...], bool]:
             others = True
             continue
         if part.startswith("{") and part.endswith("}") and part.count("{") == 1:
-            people.append(Person(last=to_text(part), literal=True))
+            people.append(Person(last=_name_text(part), literal=True))
             continue
         simple = _simple_person(part)
         if simple is not None:
@@ -176,25 +214,26 @@ def parse_people(raw: str) -> tuple[tuple[Person, ...], bool]:
             # `invalid_names`); read as Last, First pairs rather than lost.
             pieces = [p.strip() for p in part.split(",")]
             for i in range(0, len(pieces) - 1, 2):
-                people.append(Person(last=to_text(pieces[i]), first=to_text(pieces[i + 1])))
+                people.append(Person(last=_name_text(pieces[i]), first=_name_text(pieces[i + 1])))
             if len(pieces) % 2:
-                people.append(Person(last=to_text(pieces[-1]), literal=True))
+                people.append(Person(last=_name_text(pieces[-1]), literal=True))
             continue
         try:
             parsed = PybtexPerson(part)
         except PybtexError:
-            people.append(Person(last=to_text(part), literal=True))
+            people.append(Person(last=_name_text(part), literal=True))
             continue
-        last = to_text(" ".join(parsed.last_names))
+        last = _name_text(" ".join(parsed.last_names))
         if not last:
-            people.append(Person(last=to_text(part), literal=True))
+            people.append(Person(last=_name_text(part), literal=True))
             continue
         people.append(
             Person(
                 last=last,
-                first=to_text(" ".join(parsed.first_names + parsed.middle_names)),
-                von=to_text(" ".join(parsed.prelast_names)),
-                jr=to_text(" ".join(parsed.lineage_names)),
+                first=_name_text(" ".join(parsed.first_names + parsed.middle_names)),
+                von=_name_text(" ".join(parsed.prelast_names)),
+                jr=_name_text(" ".join(parsed.lineage_names)),
+                given_first=not split_names(part, ","),
             )
         )
     return tuple(people), others

@@ -8,15 +8,18 @@ resolution engines work on .bib input as on lists.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .. import ids
 from ..identity import normalized_title
 from ..keys import key_base
-from ..model import Identifiers, Kind, Problem, Record, Severity, Source, Venue, VenueKind
-from ..normalize.latex import strip_latex, to_text
+from ..model import Identifiers, Problem, Record, Severity, Source, Venue, VenueKind
+from ..normalize.latex import strip_latex
 from ..normalize.names import invalid_names, parse_people
+from ..normalize.richtext import latex_to_rich
 from ..text import month_number, year_in
+from ..worktype import ENTRY_TYPES, TYPES, kind_of
 from .bibscan import ScannedBlock, scan
 
 _REPOSITORY_HINT = re.compile(r"repository|github|gitlab|software", re.I)
@@ -56,6 +59,77 @@ class BibFile:
     problems: list[Problem]
 
 
+_EXTRA_IDS = {"lccn": "LCCN", "mrnumber": "MR", "zmnumber": "Zbl", "pmid": "PMID", "pmcid": "PMCID"}
+_EPRINT_TYPES = {"jstor": "JSTOR", "pubmed": "PMID", "hdl": "HDL", "googlebooks": "GoogleBooksID"}
+_DATE = re.compile(r"^\s*(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
+_MASTERS = re.compile(r"^(master'?s?|ms|msc|ma|diplom\w*)(\s*thesis)?$", re.I)
+
+
+def work_of_entry(etype: str, f: dict[str, str], identifiers: Identifiers, arxiv_journal: bool, url: str) -> str:
+    """The work type of a .bib entry, decided once: the entry type's (Zotero's importer's table),
+    refined where bibkit's own output says more (an arXiv preprint, a repository, a blog post)."""
+    work = ENTRY_TYPES.get(etype, "")
+    if not work:  # an unknown type: the nearest by its name
+        work = next((w for t, w in ENTRY_TYPES.items() if t in etype), "document")
+    if work in ("journalArticle", "document") and (arxiv_journal or (work == "document" and identifiers.arxiv)):
+        return "preprint"
+    if work != "document":
+        return work
+    howpublished = f.get("howpublished", "")
+    if _REPOSITORY_HINT.search(howpublished) or (url and ids.repository_of(url)):
+        return "computerProgram"
+    if url and ids.article_site(url):
+        return "blogPost"
+    if (
+        url
+        and howpublished
+        and strip_latex(howpublished).lower() in (ids.host_of(url), ids.host_of(url).removeprefix("www."))
+    ):
+        return "webpage"  # bibkit writes a web page as @misc{howpublished = {its host}}
+    if url and ids.is_paper_url(url) or identifiers.doi or _PAPER_HINT.search(howpublished):
+        return "preprint"
+    return "document"
+
+
+def _venue(work: str, f: dict[str, str], text: Callable[[str], str]) -> Venue | None:
+    """Where the work appeared (the container the work-type table names), as a venue."""
+    container = TYPES[work].container[0]
+    name = text(f.get(container, "")) if container else ""
+    if work == "journalArticle":  # a full journal name (fjournal) before its abbreviation
+        name = text(f.get("fjournal") or f.get("journal") or f.get("journaltitle") or "")
+    elif work == "thesis":
+        name = text(f.get("school") or f.get("institution") or "")
+    elif work == "report":
+        name = text(f.get("institution") or f.get("organization") or "")
+    if not name or work in ("blogPost", "webpage"):
+        return None
+    kind = {
+        "conferencePaper": VenueKind.CONFERENCE,
+        "journalArticle": VenueKind.JOURNAL,
+        "report": VenueKind.REPORT,
+        "preprint": VenueKind.PREPRINT,
+    }.get(work, VenueKind.OTHER)
+    return Venue(acronym="", name=name, kind=kind, institution=name if work == "report" else "")
+
+
+def _files(raw: str) -> tuple[str, ...]:
+    """The paths of a file field (JabRef/Zotero "title:path:type;...", Mendeley ":C$\\backslash$:/...:pdf")."""
+    raw = raw.replace("$\\backslash$", "\\")
+    raw = re.sub(r"\\(.)\{\}", r"\1", raw)  # Mendeley writes ~ as \~{}
+    paths = []
+    for record in re.split(r"(?<!\\);", raw):
+        parts = [re.sub(r"\\(.)", r"\1", p) for p in re.split(r"(?<!\\):", record)]
+        if len(parts) == 3:
+            path = parts[1].strip()
+        elif len(parts) == 1:
+            path = parts[0].strip()
+        else:
+            continue  # an unescaped drive letter: not a path record Zotero or bibkit can read
+        if path:
+            paths.append(path)
+    return tuple(paths)
+
+
 def record_from_fields(
     entry_type: str,
     key: str,
@@ -70,15 +144,16 @@ def record_from_fields(
 
     ``with_authors=False`` leaves names unparsed (the costliest part) for callers that
     parse them on demand (see ``BibItem.families``)."""
-    # Display needs the exact text; matching (dedupe) only folded letters, which is much cheaper.
-    text = to_text if exact_text else strip_latex
+    # Display needs Zotero's text (Unicode, rich-text tags); matching (dedupe) only folded
+    # letters, which is much cheaper.
+    text = latex_to_rich if exact_text else strip_latex
     etype = entry_type.lower()
     found: dict[str, str | None] = {}
     eprint = f.get("eprint", "")
     prefix = (f.get("archiveprefix", "") or f.get("eprinttype", "")).lower()
     if eprint and (prefix in ("", "arxiv")):
         found["arxiv"] = ids.parse_arxiv_id(eprint)
-        found["arxiv_class"] = f.get("primaryclass") or None
+        found["arxiv_class"] = f.get("primaryclass") or f.get("eprintclass") or None
     journal = text(f.get("journal", ""))
     m = _ARXIV_JOURNAL.search(journal) if journal else None
     if m and m.group(1) and not found.get("arxiv"):
@@ -86,57 +161,62 @@ def record_from_fields(
     if f.get("doi"):
         found["doi"] = ids.normalize_doi(ids.unescape_url(f["doi"]))
     url = ids.unescape_url(f.get("url", "")) if f.get("url") else ""
+    howpublished = f.get("howpublished", "")
+    if not url and re.match(r"^\s*(https?://|mailto:)", howpublished):
+        url = ids.unescape_url(howpublished.strip())  # Zotero's importer reads such a howpublished as the URL
     from_url = ids.identifiers_from_url(url) if url else Identifiers()
     identifiers = ids.merge_identifiers(Identifiers(**found), from_url) if url else Identifiers(**found)
+    work = work_of_entry(etype, f, identifiers, bool(m), url)
+    kind = kind_of(work)
+    venue = _venue(work, f, text)
 
-    venue = None
-    if f.get("booktitle"):
-        venue = Venue(acronym="", name=text(f["booktitle"]), kind=VenueKind.CONFERENCE)
-    elif journal:
-        venue = Venue(acronym="", name=journal, kind=VenueKind.PREPRINT if m else VenueKind.JOURNAL)
-
-    if etype in ("phdthesis", "mastersthesis", "thesis"):
-        venue = (
-            Venue(acronym="", name=text(f.get("school", "") or f.get("institution", "")), kind=VenueKind.OTHER)
-            if (f.get("school") or f.get("institution"))
-            else None
-        )
-        kind = Kind.THESIS
-    elif etype in ("techreport", "report"):
-        kind = Kind.REPORT
-        if f.get("institution"):
-            venue = Venue(
-                acronym="", name=text(f["institution"]), kind=VenueKind.REPORT, institution=text(f["institution"])
-            )
-    elif etype in ("book", "proceedings", "booklet", "collection", "mvbook", "mvcollection"):
-        kind = Kind.BOOK
-    elif etype in ("incollection", "inbook", "book_section", "booksection", "inreference", "suppbook"):
-        kind = Kind.CHAPTER
-    elif etype in ("patent", "legislation", "standard", "manual", "government_document"):
-        kind = Kind.REPORT
-    elif etype == "software" or _REPOSITORY_HINT.search(f.get("howpublished", "")):
-        kind = Kind.REPOSITORY
-    elif etype in ("online", "electronic", "www", "webpage", "web_page", "video", "movie", "audio", "dataset"):
-        kind = Kind.WEBPAGE
-    elif (
-        etype == "misc"
-        and f.get("howpublished")
-        and not (identifiers.arxiv or identifiers.doi or m or _PAPER_HINT.search(f["howpublished"]))
-    ):
-        # bibkit writes posts as @misc{howpublished = {Zhihu}}; a BibLaTeX user writes @online.
-        kind = Kind.ARTICLE if url else Kind.WEBPAGE
-    else:
-        # @article, @inproceedings, and any other @misc: in a bibliography a @misc is most
-        # often a preprint, so it is compared with papers.
-        kind = Kind.PAPER
-    authors, others = parse_people(f.get("author", "") or f.get("editor", "")) if with_authors else ((), False)
-    year = year_in(f.get("year", "") or f.get("date", ""))
-    keywords = [k.strip() for k in text(f.get("keywords", "")).split(",") if k.strip()]
+    authors, others = parse_people(f.get("author", "")) if with_authors else ((), False)
+    editors = parse_people(f.get("editor", ""))[0] if with_authors and f.get("editor") else ()
+    date = _DATE.match(f.get("date", ""))
+    year = year_in(f.get("year", "")) or (int(date.group(1)) if date else None)
+    month = month_number(f.get("month", "")) or (int(date.group(2)) if date and date.group(2) else None)
+    day_text = f.get("day", "") or (date.group(3) if date and date.group(3) else "")
+    keywords = [k.strip() for k in re.split(r"[,;]", text(f.get("keywords", "") or f.get("keyword", ""))) if k.strip()]
     # Each keyword is a place the work is filed under: a category path, levels split on "/".
     paths = tuple(tuple(p.strip() for p in k.split("/") if p.strip()) for k in keywords) or ((),)
+    extra = [f"{label}: {f[name].strip()}" for name, label in _EXTRA_IDS.items() if f.get(name, "").strip()]
+    if eprint and prefix in _EPRINT_TYPES:
+        extra.append(f"{_EPRINT_TYPES[prefix]}: {eprint.strip()}")
+    elif eprint and prefix in ("", "arxiv") and not identifiers.arxiv:
+        extra.append(f"arXiv: {eprint.strip()}")  # not an arXiv id bibkit knows: kept, not lost
+    notes = []
+    note = text(f.get("note", "")) if exact_text else ""
+    if note and any(note.startswith(label) for label in _EXTRA_IDS.values()):
+        extra.append(note)  # "PMID: 23439512" in a note is an identifier, as Zotero reads it
+    elif note:
+        notes.append(note)
+    for name in ("annote", "annotation", "comment", "review"):
+        if exact_text and f.get(name):
+            notes.append(text(f[name]))
+    title = text(f.get("title", "")).strip()
+    subtitle = text(f.get("subtitle", "")).strip()
+    if subtitle:
+        title = f"{title}{'' if re.search(r'[-–—:!?.;]$', title) else ':'} {subtitle}".strip()
+    place = text(f.get("address", "") or f.get("location", ""))
+    if f.get("address") and f.get("location") and work == "conferencePaper":
+        extra.append(f"event-place: {text(f['location'])}")
+    if howpublished and not url and work not in ("blogPost", "webpage", "computerProgram", "preprint"):
+        extra.append(f"Published: {text(howpublished)}")
+    type_label = text(f.get("type", ""))
+    if work == "thesis" and not type_label:
+        type_label = "Master's Thesis" if etype == "mastersthesis" else "PhD Thesis"
+    elif work == "thesis" and _MASTERS.match(type_label):
+        type_label = "Master's Thesis"
+    number = f.get("number", "") or f.get("issue", "")
+    publisher = text(f.get("publisher", ""))
+    if not publisher and work not in ("report", "thesis"):
+        publisher = text(f.get("institution", "") or f.get("organization", ""))
+    journal_abbrev = text(f.get("shortjournal", ""))
+    if f.get("fjournal") and f.get("journal") and work == "journalArticle":
+        journal_abbrev = journal_abbrev or journal
     return Record(
         kind=kind,
-        title=text(f.get("title", "")).strip(),
+        title=title,
         sources=(Source(file, line, list_name),) * len(paths),
         authors=authors,
         others=others,
@@ -145,18 +225,35 @@ def record_from_fields(
         ids=identifiers,
         url=url,
         categories=paths,
-        pages=f.get("pages", ""),
+        pages=f.get("pages", "").strip() if work not in ("book", "thesis", "manuscript") else "",
         key=key,
-        site=text(f.get("howpublished", "")) if kind in (Kind.ARTICLE, Kind.WEBPAGE, Kind.REPOSITORY) else "",
+        site=text(howpublished) if work in ("blogPost", "webpage") and not re.match(r"https?://", howpublished) else "",
         nickname=text(f.get("shorttitle", "")),
-        month=month_number(f.get("month", "")),
-        notes=tuple(n for n in [text(f.get("annote", "") or f.get("annotation", ""))] if n),
-        volume=f.get("volume", ""),
-        issue=f.get("number", "") or f.get("issue", ""),
-        publisher=text(f.get("publisher", "")),
-        place=text(f.get("address", "") or f.get("location", "")),
+        month=month,
+        day=int(day_text) if day_text.strip().isdigit() and 1 <= int(day_text) <= 31 else None,
+        notes=tuple(notes),
+        volume=f.get("volume", "").strip(),
+        issue=number.strip(),
+        publisher=publisher,
+        place=place,
         abstract=text(f.get("abstract", "")),
         language=text(f.get("language", "") or f.get("langid", "")),
+        work=work,
+        editors=editors,
+        translators=parse_people(f.get("translator", ""))[0] if with_authors and f.get("translator") else (),
+        isbn=f.get("isbn", "").strip(),
+        issn=f.get("issn", "").strip(),
+        edition=text(f.get("edition", "")),
+        series=text(f.get("series", "")),
+        rights=text(f.get("copyright", "")),
+        access_date=(f.get("urldate", "") or f.get("lastchecked", "")).strip(),
+        journal_abbrev=journal_abbrev,
+        type_label=type_label,
+        num_pages=f.get("pagetotal", "").strip()
+        or (f.get("pages", "").strip() if work in ("book", "thesis", "manuscript") else ""),
+        event=text(f.get("eventtitle", "")),
+        extra=tuple(extra),
+        files=_files(f["file"]) if f.get("file") else (),
     )
 
 

@@ -157,6 +157,23 @@ def _parse_entry(block: ScannedBlock, text: str, pos: int, limit: int, macros: d
         block.field_names.append(m.group(1))
 
 
+def _paren_end(text: str, open_pos: int, limit: int) -> int:
+    """The index past the ")" that closes a parenthesised block: the first at brace depth 0
+    outside a quoted value; -1 if none does before limit."""
+    depth, quoted = 0, False
+    for i in range(open_pos + 1, limit):
+        c = text[i]
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+        elif c == '"' and depth == 0:
+            quoted = not quoted
+        elif c == ")" and depth == 0 and not quoted:
+            return i + 1
+    return -1
+
+
 def _define(text: str, pos: int, end: int, macros: dict[str, str]) -> None:
     """@string{name = value}: the macro is defined for the rest of the file (a malformed one is
     left undefined, and its uses read as the name)."""
@@ -166,7 +183,7 @@ def _define(text: str, pos: int, end: int, macros: dict[str, str]) -> None:
             value, _ = _read_value(text, m.end(), end, macros)
         except ValueError:
             return
-        macros[m.group(1).lower()] = value.strip()
+        macros[m.group(1).lower()] = value  # not stripped: @string(and = " and ") joins names
 
 
 def _fallback(text: str, line: int) -> ScannedBlock:
@@ -201,40 +218,43 @@ def scan(text: str) -> list[ScannedBlock]:
         start = m.start()
         if start > pos:
             add(ScannedBlock("other", text[pos:start], line))
-        limit = starts[i + 1].start() if i + 1 < len(starts) else len(text)
+        limit = next_start = starts[i + 1].start() if i + 1 < len(starts) else len(text)
         entry_type = m.group(1).lower()
+        source, offset = text, 0  # where the block is read from: the file, or a parenthesised block braced
         if m.group(2) == "(":
-            add(_fallback(text[start:limit], line))
-            pos = limit
-            continue
-        open_pos = m.end() - 1
-        if entry_type in _SPECIAL:
-            end = _balanced_end(text, open_pos, limit)
-            if end < 0:
-                add(
-                    ScannedBlock(
-                        "failed", text[start:limit], line, entry_type, error="braces do not close before the next entry"
-                    )
-                )
+            close = _paren_end(text, m.end() - 1, limit)
+            if close < 0:
+                add(_fallback(text[start:limit], line))
                 pos = limit
+                continue
+            # @string(name = "value"), @article(key, ...): read as if braced (same length, same offsets).
+            source = text[start : m.end() - 1] + "{" + text[m.end() : close - 1] + "}"
+            offset, limit = start, close - start
+        open_pos = m.end() - 1 - offset
+        if entry_type in _SPECIAL:
+            end = _balanced_end(source, open_pos, limit)
+            if end < 0:
+                error = "braces do not close before the next entry"
+                add(ScannedBlock("failed", text[start:next_start], line, entry_type, error=error))
+                pos = next_start
             else:
-                add(ScannedBlock("other", text[start:end], line, entry_type))
+                add(ScannedBlock("other", text[start : end + offset], line, entry_type))
                 if entry_type == "string":
-                    _define(text, m.end(), end - 1, macros)
-                pos = end
+                    _define(source, open_pos + 1, end - 1, macros)
+                pos = end + offset
             continue
         block = ScannedBlock("entry", "", line, entry_type)
         try:
-            end = _parse_entry(block, text, open_pos + 1, limit, macros)
+            end = _parse_entry(block, source, open_pos + 1, limit, macros)
         except ValueError as exc:
             # Kept whole up to the next entry, as bibtexparser keeps a failed block.
-            add(ScannedBlock("failed", text[start:limit], line, entry_type, error=str(exc)))
-            pos = limit
+            add(ScannedBlock("failed", text[start:next_start], line, entry_type, error=str(exc)))
+            pos = next_start
             continue
-        block.text = text[start:end]
-        block.field_offsets = {name: offset - start for name, offset in block.field_offsets.items()}
+        block.text = text[start : end + offset]
+        block.field_offsets = {name: at - start + offset for name, at in block.field_offsets.items()}
         add(block)
-        pos = end
+        pos = end + offset
     if pos < len(text):
         add(ScannedBlock("other", text[pos:], line))
     return blocks

@@ -11,44 +11,20 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
 from dataclasses import dataclass
 
-from ..model import Kind, Person, Record, VenueKind
+from ..model import Person, Record
+from ..normalize.richtext import latex_to_rich
 from ..text import has_cjk
+from ..worktype import COMMON, TYPES, WorkType, work_type
 from .types import ItemData, JSONObject, NoteData
 
 KEY_ALPHABET = "23456789ABCDEFGHIJKLMNPQRSTUVWXYZ"
 MARKER_TAG = "bibkit"  # on every item bibkit creates; with the key scheme, how it knows its own
 
-# Fields each item type accepts (the subset bibkit writes), per Zotero's schema.
-COMMON = {
-    "title",
-    "creators",
-    "date",
-    "url",
-    "shortTitle",
-    "language",
-    "extra",
-    "citationKey",
-    "abstractNote",
-    "accessDate",
-    "rights",
-}
-TYPE_FIELDS: dict[str, set[str]] = {
-    "conferencePaper": COMMON
-    | {"proceedingsTitle", "conferenceName", "publisher", "place", "pages", "DOI", "volume", "series"},
-    "journalArticle": COMMON | {"publicationTitle", "volume", "issue", "pages", "DOI", "journalAbbreviation", "ISSN"},
-    "preprint": COMMON | {"repository", "archiveID", "DOI", "place", "genre"},
-    "blogPost": COMMON | {"blogTitle", "websiteType"},
-    "webpage": COMMON | {"websiteTitle", "websiteType"},
-    "computerProgram": COMMON | {"company", "place", "versionNumber", "programmingLanguage", "system"},
-    "book": COMMON | {"publisher", "place", "edition", "volume", "numPages", "ISBN", "series"},
-    "bookSection": COMMON | {"bookTitle", "publisher", "place", "pages", "ISBN"},
-    "report": COMMON | {"institution", "reportNumber", "reportType", "place", "pages", "publisher"},
-    "thesis": COMMON | {"university", "thesisType", "place", "numPages"},
-    "presentation": COMMON | {"presentationType", "meetingName", "place"},
-}
-CREATOR_TYPE = {"computerProgram": "programmer", "presentation": "presenter"}
+# Fields each item type accepts, per Zotero's schema: the work-type table's.
+TYPE_FIELDS: dict[str, frozenset[str]] = {name: COMMON | t.fields for name, t in TYPES.items()}
 
 
 def zotero_key(*parts: str) -> str:
@@ -75,40 +51,38 @@ def collection_key(path: tuple[str, ...]) -> str:
 
 
 def item_type(record: Record) -> str:
-    venue = record.venue
-    if record.kind == Kind.PAPER:
-        kind = venue.kind if venue else None
-        if kind in (VenueKind.CONFERENCE, VenueKind.WORKSHOP, VenueKind.OTHER):
-            return "conferencePaper"
-        if kind == VenueKind.JOURNAL:
-            return "journalArticle"
-        if kind == VenueKind.REPORT:
-            return "report"
-        return "preprint"
-    return {
-        Kind.ARTICLE: "blogPost",
-        Kind.WEBPAGE: "webpage",
-        Kind.REPOSITORY: "computerProgram",
-        Kind.BOOK: "book",
-        Kind.SLIDES: "presentation",
-        Kind.REPORT: "report",
-        Kind.THESIS: "thesis",
-        Kind.CHAPTER: "bookSection",
-    }[record.kind]
+    return work_type(record).zotero
+
+
+_INITIALS = re.compile(r"^[A-Z]{2,3}$")
 
 
 def creator(person: Person, creator_type: str) -> dict[str, str]:
+    """A Zotero creator as Zotero's BibTeX importer makes it: an organisation as one name; a particle
+    with the family name when written "von Last, First", with the given name when written "First
+    von Last"; a suffix after the given name ("Michael, III")."""
     if person.literal:
         return {"creatorType": creator_type, "name": person.last}
-    last = f"{person.von} {person.last}".strip()
+    first, von = person.first, person.von
+    last = f"{von} {person.last}".strip()
+    if person.given_first or (von and not first):
+        # Written "First von Last" ("American Rights at Work", "sudhin jacob"): Zotero's importer
+        # reads the last word as the family name and every word before it as the given name; so
+        # does bibkit, so the item is the one a colleague's own import makes.
+        words = f"{first} {last}".split()
+        first, last = " ".join(words[:-1]), words[-1] if words else ""
+    if _INITIALS.match(first):  # "KC Wright": initials written without stops, as Zotero reads them
+        first = " ".join(f"{c}." for c in first)
     if person.jr:
-        last = f"{last}, {person.jr}"
-    return {"creatorType": creator_type, "firstName": person.first, "lastName": last}
+        first = f"{first}, {person.jr}" if first else person.jr
+    return {"creatorType": creator_type, "firstName": first, "lastName": last}
 
 
 def _date(record: Record) -> str:
     if not record.year:
         return ""
+    if record.month and record.day:
+        return f"{record.year}-{record.month:02d}-{record.day:02d}"
     return f"{record.year}-{record.month:02d}" if record.month else str(record.year)
 
 
@@ -131,62 +105,85 @@ class Mapped:
     note: NoteData | None  # the curator's notes as a child note, or None
 
 
-def to_item(record: Record) -> Mapped:
-    """Zotero item JSON for a record (which must have its citation key)."""
-    assert record.key, "a record needs its citation key before it is mapped"
-    itype = item_type(record)
-    fields: dict[str, object] = {"itemType": itype, "title": record.title}
-    ctype = CREATOR_TYPE.get(itype, "author")
-    fields["creators"] = [creator(p, ctype) for p in record.authors]
+def _type_fields(record: Record, work: WorkType) -> dict[str, str]:
+    """What the work type's own fields hold: its container, and what each type names its parts."""
     venue = record.venue
-    extra = [f"Citation Key: {record.key}"]
-    if itype == "conferencePaper" and venue:
-        fields["proceedingsTitle"] = venue.name
-        if venue.acronym and record.year:
-            fields["conferenceName"] = f"{venue.acronym} {record.year}"
-        if venue.publisher:
-            fields["publisher"] = venue.publisher
-    elif itype == "journalArticle" and venue:
-        fields["publicationTitle"] = venue.name
-    elif itype == "report" and venue:
+    fields: dict[str, str] = {}
+    container = work.container[1]
+    if container and venue and venue.name:
+        fields[container] = venue.name
+    name = work.zotero
+    if name in ("blogPost", "webpage") and record.site:
+        fields[container] = record.site
+    if name == "conferencePaper":
+        fields["conferenceName"] = record.event or (
+            f"{venue.acronym} {record.year}" if venue and venue.acronym and record.year else ""
+        )
+    elif name == "report" and venue:
         fields["institution"] = venue.institution or venue.name
-        fields["reportType"] = venue.name
-    elif itype == "preprint":
-        if record.ids.arxiv:
-            fields["repository"] = "arXiv"
-            fields["archiveID"] = f"arXiv:{record.ids.arxiv}"
-    elif itype in ("blogPost", "webpage"):
-        fields["blogTitle" if itype == "blogPost" else "websiteTitle"] = record.site
-    elif itype == "computerProgram":
+        fields["reportType"] = record.type_label or (venue.name if not record.work else "")
+    elif name == "preprint" and record.ids.arxiv:
+        fields["repository"] = "arXiv"
+        fields["archiveID"] = f"arXiv:{record.ids.arxiv}"
+    elif name == "computerProgram":
         fields["company"] = "GitHub" if record.site == "github.com" else record.site
-    elif itype == "presentation":
+    elif name == "presentation":
         fields["presentationType"] = "Slides"
         if venue:
             fields["meetingName"] = venue.name
-    elif itype == "bookSection" and venue:
-        fields["bookTitle"] = venue.name
-    elif itype == "thesis" and venue:
-        fields["university"] = venue.name
-    publisher = record.publisher or (venue.publisher if venue else "")
-    if publisher and "publisher" in TYPE_FIELDS[itype] and "publisher" not in fields:
-        fields["publisher"] = publisher
+    elif name == "thesis":
+        fields["thesisType"] = record.type_label
+    elif name == "manuscript":
+        fields["manuscriptType"] = record.type_label
+    if work.number and record.issue:
+        fields[work.number] = record.issue
+    return fields
+
+
+def _rich(text: str) -> str:
+    return latex_to_rich(text) if text else ""
+
+
+def to_item(record: Record) -> Mapped:
+    """Zotero item JSON for a record (which must have its citation key): the work type decides
+    the item type and where each part goes (``worktype.TYPES``)."""
+    assert record.key, "a record needs its citation key before it is mapped"
+    work = work_type(record)
+    itype = work.zotero
+    fields: dict[str, object] = {"itemType": itype, "title": record.title}
+    creators = [creator(p, work.creator) for p in record.authors]
+    if work.editors:
+        creators += [creator(p, "editor") for p in record.editors]
+    creators += [creator(p, "translator") for p in record.translators]
+    fields["creators"] = creators
+    extra = [f"Citation Key: {record.key}"]
+    fields.update(_type_fields(record, work))
+    publisher = record.publisher or (record.venue.publisher if record.venue else "")
     for name, value in (
+        ("publisher", publisher),
         ("volume", record.volume),
-        ("issue", record.issue),
         ("place", record.place),
         ("abstractNote", record.abstract),
+        ("ISBN", record.isbn),
+        ("ISSN", record.issn),
+        ("edition", record.edition),
+        ("series", record.series),
+        ("rights", record.rights),
+        ("accessDate", record.access_date),
+        ("journalAbbreviation", record.journal_abbrev),
+        ("numPages", record.num_pages),
+        ("pages", _rich(record.pages)),
     ):
-        if value and name in TYPE_FIELDS[itype]:
+        if value and work.accepts(name) and name not in fields:
             fields[name] = value
     if record.ids.arxiv and itype != "preprint":
         extra.append(f"arXiv: {record.ids.arxiv}")
     if record.ids.doi:
-        if "DOI" in TYPE_FIELDS[itype]:
+        if work.accepts("DOI"):
             fields["DOI"] = record.ids.doi
         else:
-            extra.append(f"DOI: {record.ids.doi}")
-    if record.pages and "pages" in TYPE_FIELDS[itype]:
-        fields["pages"] = record.pages.replace("--", "-")
+            extra.insert(1, f"DOI: {record.ids.doi}")
+    extra += record.extra
     fields["date"] = _date(record)
     fields["url"] = record.url
     fields["shortTitle"] = record.nickname
@@ -246,6 +243,19 @@ MANAGED_FIELDS = (
     "abstractNote",
     "bookTitle",
     "university",
+    "thesisType",
+    "manuscriptType",
+    "reportNumber",
+    "seriesNumber",
+    "ISBN",
+    "ISSN",
+    "edition",
+    "series",
+    "rights",
+    "accessDate",
+    "journalAbbreviation",
+    "numPages",
+    "encyclopediaTitle",
 )
 
 
