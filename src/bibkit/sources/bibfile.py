@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 from .. import ids
 from ..identity import normalized_title
@@ -143,10 +144,15 @@ def record_from_fields(
     """A record from an entry's fields (lower-case names, values without delimiters).
 
     ``with_authors=False`` leaves names unparsed (the costliest part) for callers that
-    parse them on demand (see ``BibItem.families``)."""
-    # Display needs Zotero's text (Unicode, rich-text tags); matching (dedupe) only folded
-    # letters, which is much cheaper.
-    text = latex_to_rich if exact_text else strip_latex
+    parse them on demand (see ``BibItem.families``). ``exact_text=False`` reads only what
+    matching needs (deduplication of large files), with folded text."""
+    # Display needs Zotero's text (Unicode, rich-text tags); matching only folded letters, which
+    # is much cheaper.
+    convert = latex_to_rich if exact_text else strip_latex
+
+    def text(value: str) -> str:
+        return convert(value) if value else ""
+
     etype = entry_type.lower()
     found: dict[str, str | None] = {}
     eprint = f.get("eprint", "")
@@ -167,94 +173,105 @@ def record_from_fields(
     from_url = ids.identifiers_from_url(url) if url else Identifiers()
     identifiers = ids.merge_identifiers(Identifiers(**found), from_url) if url else Identifiers(**found)
     work = work_of_entry(etype, f, identifiers, bool(m), url)
-    kind = kind_of(work)
-    venue = _venue(work, f, text)
-
     authors, others = parse_people(f.get("author", "")) if with_authors else ((), False)
-    editors = parse_people(f.get("editor", ""))[0] if with_authors and f.get("editor") else ()
-    date = _DATE.match(f.get("date", ""))
-    year = year_in(f.get("year", "")) or (int(date.group(1)) if date else None)
-    month = month_number(f.get("month", "")) or (int(date.group(2)) if date and date.group(2) else None)
-    day_text = f.get("day", "") or (date.group(3) if date and date.group(3) else "")
+    date = _DATE.match(f["date"]) if "date" in f else None
     keywords = [k.strip() for k in re.split(r"[,;]", text(f.get("keywords", "") or f.get("keyword", ""))) if k.strip()]
     # Each keyword is a place the work is filed under: a category path, levels split on "/".
     paths = tuple(tuple(p.strip() for p in k.split("/") if p.strip()) for k in keywords) or ((),)
+    by_length = work in ("book", "thesis", "manuscript")  # their "pages" count pages
+    publisher = text(f.get("publisher", ""))
+    if not publisher and work not in ("report", "thesis"):
+        publisher = text(f.get("institution", "") or f.get("organization", ""))
+    record = Record(
+        kind=kind_of(work),
+        title=text(f.get("title", "")).strip(),
+        sources=(Source(file, line, list_name),) * len(paths),
+        authors=authors,
+        others=others,
+        year=year_in(f.get("year", "")) or (int(date.group(1)) if date else None),
+        venue=_venue(work, f, text),
+        ids=identifiers,
+        url=url,
+        categories=paths,
+        pages="" if by_length else f.get("pages", "").strip(),
+        key=key,
+        site=text(howpublished) if work in ("blogPost", "webpage") and not re.match(r"https?://", howpublished) else "",
+        nickname=text(f.get("shorttitle", "")),
+        month=month_number(f.get("month", "")) or (int(date.group(2)) if date and date.group(2) else None),
+        volume=f.get("volume", "").strip(),
+        issue=(f.get("number", "") or f.get("issue", "")).strip(),
+        publisher=publisher,
+        place=text(f.get("address", "") or f.get("location", "")),
+        abstract=text(f.get("abstract", "")),
+        language=text(f.get("language", "") or f.get("langid", "")),
+        work=work,
+    )
+    if not exact_text:
+        return record
+    return replace(record, **_details(etype, work, f, text, with_authors, identifiers, date, by_length))
+
+
+def _details(
+    etype: str,
+    work: str,
+    f: dict[str, str],
+    text: Callable[[str], str],
+    with_authors: bool,
+    identifiers: Identifiers,
+    date: re.Match[str] | None,
+    by_length: bool,
+) -> dict[str, Any]:
+    """What a whole reading adds to matching's: notes, identifiers for Extra, editors, ISBN..."""
     extra = [f"{label}: {f[name].strip()}" for name, label in _EXTRA_IDS.items() if f.get(name, "").strip()]
+    eprint = f.get("eprint", "").strip()
+    prefix = (f.get("archiveprefix", "") or f.get("eprinttype", "")).lower()
     if eprint and prefix in _EPRINT_TYPES:
-        extra.append(f"{_EPRINT_TYPES[prefix]}: {eprint.strip()}")
+        extra.append(f"{_EPRINT_TYPES[prefix]}: {eprint}")
     elif eprint and prefix in ("", "arxiv") and not identifiers.arxiv:
-        extra.append(f"arXiv: {eprint.strip()}")  # not an arXiv id bibkit knows: kept, not lost
+        extra.append(f"arXiv: {eprint}")  # not an arXiv id bibkit knows: kept, not lost
     notes = []
-    note = text(f.get("note", "")) if exact_text else ""
+    note = text(f.get("note", ""))
     if note and any(note.startswith(label) for label in _EXTRA_IDS.values()):
         extra.append(note)  # "PMID: 23439512" in a note is an identifier, as Zotero reads it
     elif note:
         notes.append(note)
-    for name in ("annote", "annotation", "comment", "review"):
-        if exact_text and f.get(name):
-            notes.append(text(f[name]))
+    notes += [text(f[name]) for name in ("annote", "annotation", "comment", "review") if f.get(name)]
+    if f.get("address") and f.get("location") and work == "conferencePaper":
+        extra.append(f"event-place: {text(f['location'])}")
+    howpublished = f.get("howpublished", "")
+    if howpublished and not re.match(r"^\s*(https?://|mailto:)", howpublished):
+        if work not in ("blogPost", "webpage", "computerProgram", "preprint"):
+            extra.append(f"Published: {text(howpublished)}")
+    type_label = text(f.get("type", ""))
+    if work == "thesis" and (not type_label or _MASTERS.match(type_label)):
+        type_label = "Master's Thesis" if etype == "mastersthesis" or type_label else "PhD Thesis"
+    journal_abbrev = text(f.get("shortjournal", ""))
+    if f.get("fjournal") and f.get("journal") and work == "journalArticle":
+        journal_abbrev = journal_abbrev or text(f["journal"])
     title = text(f.get("title", "")).strip()
     subtitle = text(f.get("subtitle", "")).strip()
     if subtitle:
         title = f"{title}{'' if re.search(r'[-–—:!?.;]$', title) else ':'} {subtitle}".strip()
-    place = text(f.get("address", "") or f.get("location", ""))
-    if f.get("address") and f.get("location") and work == "conferencePaper":
-        extra.append(f"event-place: {text(f['location'])}")
-    if howpublished and not url and work not in ("blogPost", "webpage", "computerProgram", "preprint"):
-        extra.append(f"Published: {text(howpublished)}")
-    type_label = text(f.get("type", ""))
-    if work == "thesis" and not type_label:
-        type_label = "Master's Thesis" if etype == "mastersthesis" else "PhD Thesis"
-    elif work == "thesis" and _MASTERS.match(type_label):
-        type_label = "Master's Thesis"
-    number = f.get("number", "") or f.get("issue", "")
-    publisher = text(f.get("publisher", ""))
-    if not publisher and work not in ("report", "thesis"):
-        publisher = text(f.get("institution", "") or f.get("organization", ""))
-    journal_abbrev = text(f.get("shortjournal", ""))
-    if f.get("fjournal") and f.get("journal") and work == "journalArticle":
-        journal_abbrev = journal_abbrev or journal
-    return Record(
-        kind=kind,
-        title=title,
-        sources=(Source(file, line, list_name),) * len(paths),
-        authors=authors,
-        others=others,
-        year=year,
-        venue=venue,
-        ids=identifiers,
-        url=url,
-        categories=paths,
-        pages=f.get("pages", "").strip() if work not in ("book", "thesis", "manuscript") else "",
-        key=key,
-        site=text(howpublished) if work in ("blogPost", "webpage") and not re.match(r"https?://", howpublished) else "",
-        nickname=text(f.get("shorttitle", "")),
-        month=month,
-        day=int(day_text) if day_text.strip().isdigit() and 1 <= int(day_text) <= 31 else None,
-        notes=tuple(notes),
-        volume=f.get("volume", "").strip(),
-        issue=number.strip(),
-        publisher=publisher,
-        place=place,
-        abstract=text(f.get("abstract", "")),
-        language=text(f.get("language", "") or f.get("langid", "")),
-        work=work,
-        editors=editors,
-        translators=parse_people(f.get("translator", ""))[0] if with_authors and f.get("translator") else (),
-        isbn=f.get("isbn", "").strip(),
-        issn=f.get("issn", "").strip(),
-        edition=text(f.get("edition", "")),
-        series=text(f.get("series", "")),
-        rights=text(f.get("copyright", "")),
-        access_date=(f.get("urldate", "") or f.get("lastchecked", "")).strip(),
-        journal_abbrev=journal_abbrev,
-        type_label=type_label,
-        num_pages=f.get("pagetotal", "").strip()
-        or (f.get("pages", "").strip() if work in ("book", "thesis", "manuscript") else ""),
-        event=text(f.get("eventtitle", "")),
-        extra=tuple(extra),
-        files=_files(f["file"]) if f.get("file") else (),
-    )
+    day = f.get("day", "") or (date.group(3) if date and date.group(3) else "")
+    return {
+        "title": title,
+        "notes": tuple(notes),
+        "extra": tuple(extra),
+        "editors": parse_people(f.get("editor", ""))[0] if with_authors and f.get("editor") else (),
+        "translators": parse_people(f.get("translator", ""))[0] if with_authors and f.get("translator") else (),
+        "day": int(day) if day.strip().isdigit() and 1 <= int(day) <= 31 else None,
+        "isbn": f.get("isbn", "").strip(),
+        "issn": f.get("issn", "").strip(),
+        "edition": text(f.get("edition", "")),
+        "series": text(f.get("series", "")),
+        "rights": text(f.get("copyright", "")),
+        "access_date": (f.get("urldate", "") or f.get("lastchecked", "")).strip(),
+        "journal_abbrev": journal_abbrev,
+        "type_label": type_label,
+        "num_pages": f.get("pagetotal", "").strip() or (f.get("pages", "").strip() if by_length else ""),
+        "event": text(f.get("eventtitle", "")),
+        "files": _files(f["file"]) if f.get("file") else (),
+    }
 
 
 # Entry types BibTeX and BibLaTeX define; others (Mendeley's @book_section, EndNote's @web_page,
