@@ -174,3 +174,20 @@ def test_html_page_in_headless_chromium(tmp_path: Path, shipped) -> None:
     assert parsed.title == "NLP reading list"
     assert parsed.entries == rendered.entries > 400
     assert parsed.hrefs and all(h in parsed.ids for h in parsed.hrefs), "every table-of-contents link resolves"
+
+
+def test_render_reads_through_the_one_bib_reader(tmp_path: Path) -> None:
+    """Macros, "#" and crossref as every command reads them; a broken block is reported with its
+    line and exits 1, and every other entry is still rendered."""
+    bib = tmp_path / "mixed.bib"
+    bib.write_text(
+        '@string(and = " and ")\n'
+        "@proceedings{p, title = {Proceedings of Things}, year = 2006}\n"
+        '@inproceedings{a, title = {One Paper}, author = "Doe, Jane" # and # {Roe, Rick}, crossref = {p}}\n'
+        "@article{b, title = {Broken\n",
+        "utf-8",
+    )
+    result = CliRunner().invoke(main, ["render", str(bib), "--format", "markdown"])
+    assert result.exit_code == 1
+    assert "**One Paper**. *Jane Doe, Rick Roe*." in result.stdout and "2006" in result.stdout
+    assert f"{bib}:4: error: cannot parse" in result.stderr

@@ -69,14 +69,79 @@ FIELDS = {
     | {"company", "place", "versionNumber", "programmingLanguage", "system", "seriesTitle", "ISBN"},
     "book": COMMON
     | {"publisher", "place", "edition", "volume", "numPages", "ISBN", "series", "seriesNumber", "numberOfVolumes"},
-    "bookSection": COMMON | {"bookTitle", "publisher", "place", "pages", "ISBN", "edition", "volume", "series"},
+    "bookSection": COMMON
+    | {
+        "bookTitle",
+        "publisher",
+        "place",
+        "pages",
+        "ISBN",
+        "edition",
+        "volume",
+        "series",
+        "seriesNumber",
+        "numberOfVolumes",
+    },
     "report": COMMON | {"institution", "reportNumber", "reportType", "place", "pages", "seriesTitle", "publisher"},
     "thesis": COMMON | {"university", "thesisType", "place", "numPages"},
     "presentation": COMMON | {"presentationType", "meetingName", "place"},
+    "document": COMMON | {"publisher"},
+    "manuscript": COMMON | {"manuscriptType", "place", "numPages"},
+    "letter": COMMON | {"letterType"},
+    "film": COMMON | {"distributor", "genre", "videoRecordingFormat", "runningTime"},
+    "artwork": COMMON | {"artworkMedium", "artworkSize"},
+    "audioRecording": COMMON
+    | {"audioRecordingFormat", "seriesTitle", "volume", "numberOfVolumes", "place", "label", "ISBN"},
+    "videoRecording": COMMON
+    | {"videoRecordingFormat", "seriesTitle", "volume", "numberOfVolumes", "place", "studio", "ISBN"},
+    "dataset": COMMON | {"identifier", "type", "versionNumber", "repository", "place", "format", "size", "DOI"},
+    "encyclopediaArticle": COMMON
+    | {
+        "encyclopediaTitle",
+        "series",
+        "seriesNumber",
+        "volume",
+        "numberOfVolumes",
+        "edition",
+        "place",
+        "publisher",
+        "pages",
+        "ISBN",
+    },
+    "bill": COMMON
+    | {"billNumber", "code", "codeVolume", "section", "codePages", "legislativeBody", "session", "history"},
+    # Zotero's schema: a case has caseName and dateDecided, a patent issueDate, in place of title and date.
+    "case": (COMMON - {"title", "date"})
+    | {"caseName", "court", "dateDecided", "docketNumber", "reporter", "reporterVolume", "firstPage", "history"},
+    "patent": (COMMON - {"date"})
+    | {
+        "place",
+        "country",
+        "assignee",
+        "issuingAuthority",
+        "patentNumber",
+        "filingDate",
+        "pages",
+        "applicationNumber",
+        "issueDate",
+    },
     "note": {"note", "parentItem"},
 }
 ALWAYS = {"key", "version", "itemType", "tags", "collections", "relations", "deleted", "dateAdded", "dateModified"}
-CREATOR_TYPES = {"author", "editor", "contributor", "programmer", "presenter", "translator", "reviewedAuthor"}
+CREATOR_TYPES = {
+    "author",
+    "editor",
+    "contributor",
+    "programmer",
+    "presenter",
+    "translator",
+    "reviewedAuthor",
+    "inventor",
+    "director",
+    "artist",
+    "sponsor",
+    "performer",
+}
 
 
 @dataclass

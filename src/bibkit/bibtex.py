@@ -51,6 +51,7 @@ FIELD_ORDER = (
     "institution",
     "school",
     "volume",
+    "volumes",
     "number",
     "pages",
     "pagetotal",
@@ -94,6 +95,7 @@ PLAIN_FIELDS = (
     ("access_date", "urldate"),
     ("rights", "copyright"),
     ("num_pages", "pagetotal"),
+    ("volumes", "volumes"),
 )
 
 

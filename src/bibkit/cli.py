@@ -630,20 +630,24 @@ def render_command(
             raise click.ClickException(f"{bib_file} does not exist: run `bibkit build` first, or name a .bib file")
     try:
         style = load_style(style_name)
-        rendered = render(read_text(bib_file), style, fmt, title or bib_file.stem)
+        rendered = render(read_text(bib_file), style, fmt, title or bib_file.stem, str(bib_file))
     except PybtexError as exc:
         raise click.ClickException(f"{bib_file}: {exc}") from exc
     for warning in rendered.warnings:
         click.echo(f"warning: {warning}", err=True)
+    for problem in rendered.errors:
+        click.echo(str(problem), err=True)
     if output is None or is_stdout(output):
         click.echo(rendered.text, nl=False)
-        return
-    if not dry_run:
-        write_file(output, rendered.text)
-    click.echo(
-        f"{'would write' if dry_run else 'wrote'} {output}: {rendered.entries} entry lines, style {style.name}, {fmt}",
-        err=True,
-    )
+    else:
+        if not dry_run:
+            write_file(output, rendered.text)
+        click.echo(
+            f"{'would write' if dry_run else 'wrote'} {output}: {rendered.entries} entry lines, style {style.name}, {fmt}",
+            err=True,
+        )
+    if rendered.errors:
+        fail(f"{len(rendered.errors)} error(s) in {bib_file}: the other entries were rendered")
 
 
 def open_index(index_path: Path | None) -> OfficialIndex | None:

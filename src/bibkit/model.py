@@ -202,6 +202,7 @@ class Record:
     journal_abbrev: str = ""
     type_label: str = ""  # BibTeX's type: "PhD Thesis", "Internet-Draft"...
     num_pages: str = ""
+    volumes: str = ""  # number of volumes (BibLaTeX volumes)
     event: str = ""  # the conference's own name (BibLaTeX eventtitle)
     extra: tuple[str, ...] = ()  # "PMID: 123", "Published: ...": what Zotero keeps in Extra
     files: tuple[str, ...] = ()  # attachment paths the entry names (reported, never uploaded)

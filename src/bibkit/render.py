@@ -16,24 +16,27 @@ import importlib.util
 import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
 from types import ModuleType
 
 from pybtex.backends import BaseBackend
 from pybtex.backends import markdown as markdown_backend
-from pybtex.database import BibliographyData, Entry, parse_string
+from pybtex.database import BibliographyData, Entry
+from pybtex.database import Person as PybtexPerson
+from pybtex.exceptions import PybtexError
 from pybtex.plugin import PluginNotFound, find_plugin
 from pybtex.richtext import Text
 from pybtex.style.formatting import BaseStyle
 from pybtex.style.template import FieldIsMissing
 
 from .formats import FORMATS
-from .model import BibkitError
+from .model import BibkitError, Problem
 from .normalize.latex import escape, to_text
+from .normalize.names import format_person, parse_people, split_names
 from .normalize.venues import parse_venue
-from .sources.bibscan import scan
+from .sources.bibfile import read_bib
 from .text import CJK_CHARS
 
 PLUGIN_GROUP = "pybtex.style.formatting"
@@ -169,14 +172,42 @@ class Rendered:
     text: str
     entries: int  # entry lines written (an entry listed under two categories counts twice)
     warnings: list[str]
+    errors: list[Problem] = field(default_factory=list)  # blocks not rendered, duplicate keys
 
 
-def render(bib_text: str, style: LoadedStyle, fmt: str, title: str = "Reading list") -> Rendered:
+def _people(raw: str) -> list[PybtexPerson]:
+    people = []
+    for name in split_names(raw):
+        try:
+            people.append(PybtexPerson(name))
+        except PybtexError:  # "Miller, D., Firby, J.": read as bibkit reads it (reported by `check`)
+            people += [PybtexPerson(format_person(p)) for p in parse_people(name)[0]]
+    return people
+
+
+def bibliography_data(text: str, file: str = "") -> tuple[BibliographyData, dict[str, str], list[Problem]]:
+    """The file through bibkit's one .bib reader (macros, "#", months and crossref expanded; a bad
+    block or duplicate key a finding, every other entry kept) as pybtex's data for its styles, and
+    the notes as written (pybtex folds their paragraph breaks into spaces)."""
+    bib = read_bib(text, file)
+    data = BibliographyData()
+    annotes: dict[str, str] = {}
+    problems = [p for p in bib.problems if p.is_error]
+    for item in bib.items:
+        if item.key in data.entries:
+            continue  # a duplicate key: reported above, the first entry rendered
+        fields = {n: v for n, v in item.block.fields.items() if n != "crossref"}  # inherited already
+        persons = {role: _people(fields.pop(role)) for role in ("author", "editor") if role in fields}
+        data.add_entry(item.key, Entry(item.block.entry_type, fields=fields, persons=persons))
+        annotes[item.key] = item.block.fields.get("annote", "")
+    return data, annotes, problems
+
+
+def render(bib_text: str, style: LoadedStyle, fmt: str, title: str = "Reading list", file: str = "") -> Rendered:
     if fmt not in FORMATS:
         raise StyleError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
-    data: BibliographyData = parse_string(bib_text, "bibtex")
-    # Notes from the file as written: pybtex folds their paragraph breaks into spaces.
-    annotes = {b.key: b.fields.get("annote", "") for b in scan(bib_text) if b.kind == "entry"}
+    data, annotes, problems = bibliography_data(bib_text, file)
+    warnings: list[str] = []
     for key, entry in data.entries.items():
         entry.fields["bibkit_venue"] = short_venue(entry.fields)
         paragraphs = _paragraphs(annotes.get(key, ""))
@@ -184,7 +215,6 @@ def render(bib_text: str, style: LoadedStyle, fmt: str, title: str = "Reading li
             entry.fields["bibkit_description"] = paragraphs[0]  # a repository's one-line description
     backend = _backend(fmt)
     formatted: dict[str, str] = {}
-    warnings: list[str] = []
     entries = style.style.sort(list(data.entries.values()))
     labels = list(style.style.format_labels(entries))
     for label, entry in zip(labels, entries, strict=True):
@@ -213,7 +243,7 @@ def render(bib_text: str, style: LoadedStyle, fmt: str, title: str = "Reading li
                 grouped.setdefault(path, []).append(formatted[key])
         sections = sorted(grouped.items(), key=_tree_order(list(grouped)))
     writer = {"markdown": _markdown, "html": _html, "text": _text, "latex": _latex}[fmt]
-    return Rendered(writer(sections, title), sum(len(lines) for _, lines in sections), warnings)
+    return Rendered(writer(sections, title), sum(len(lines) for _, lines in sections), warnings, problems)
 
 
 def _tree_order(paths: list[tuple[str, ...]]) -> Callable[[Section], tuple[int, ...]]:

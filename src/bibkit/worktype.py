@@ -40,9 +40,13 @@ class WorkType:
     fields: frozenset[str] = frozenset()  # Zotero fields of the type, besides COMMON
     editors: bool = False  # Zotero takes "editor" creators for this type
     creator: str = "author"  # the Zotero creator type of the authors
+    title_field: str = "title"  # a case's title is its caseName
+    date_field: str = "date"  # a patent's date is its issueDate, a case's its dateDecided
 
     def accepts(self, field: str) -> bool:
-        return field in COMMON or field in self.fields
+        if field in ("title", "date"):  # a case has caseName and dateDecided instead
+            return field in (self.title_field, self.date_field)
+        return field in COMMON or field in self.fields or field in (self.title_field, self.date_field)
 
 
 def _f(*names: str) -> frozenset[str]:
@@ -81,7 +85,17 @@ TYPES: dict[str, WorkType] = {
             "book",
             ("", ""),
             "seriesNumber",
-            _f("publisher", "place", "edition", "volume", "numPages", "ISBN", "series", "seriesNumber"),
+            _f(
+                "publisher",
+                "place",
+                "edition",
+                "volume",
+                "numPages",
+                "ISBN",
+                "series",
+                "seriesNumber",
+                "numberOfVolumes",
+            ),
             editors=True,
         ),
         WorkType(
@@ -89,7 +103,18 @@ TYPES: dict[str, WorkType] = {
             "incollection",
             ("booktitle", "bookTitle"),
             "seriesNumber",
-            _f("bookTitle", "publisher", "place", "pages", "ISBN", "edition", "volume", "series", "seriesNumber"),
+            _f(
+                "bookTitle",
+                "publisher",
+                "place",
+                "pages",
+                "ISBN",
+                "edition",
+                "volume",
+                "series",
+                "seriesNumber",
+                "numberOfVolumes",
+            ),
             editors=True,
         ),
         WorkType(

@@ -269,6 +269,7 @@ def _details(
         "journal_abbrev": journal_abbrev,
         "type_label": type_label,
         "num_pages": f.get("pagetotal", "").strip() or (f.get("pages", "").strip() if by_length else ""),
+        "volumes": f.get("volumes", "").strip(),
         "event": text(f.get("eventtitle", "")),
         "files": _files(f["file"]) if f.get("file") else (),
     }

@@ -24,7 +24,9 @@ KEY_ALPHABET = "23456789ABCDEFGHIJKLMNPQRSTUVWXYZ"
 MARKER_TAG = "bibkit"  # on every item bibkit creates; with the key scheme, how it knows its own
 
 # Fields each item type accepts, per Zotero's schema: the work-type table's.
-TYPE_FIELDS: dict[str, frozenset[str]] = {name: COMMON | t.fields for name, t in TYPES.items()}
+TYPE_FIELDS: dict[str, frozenset[str]] = {
+    name: (COMMON - {"title", "date"}) | t.fields | {t.title_field, t.date_field} for name, t in TYPES.items()
+}
 
 
 def zotero_key(*parts: str) -> str:
@@ -150,7 +152,7 @@ def to_item(record: Record) -> Mapped:
     assert record.key, "a record needs its citation key before it is mapped"
     work = work_type(record)
     itype = work.zotero
-    fields: dict[str, object] = {"itemType": itype, "title": record.title}
+    fields: dict[str, object] = {"itemType": itype, work.title_field: record.title}
     creators = [creator(p, work.creator) for p in record.authors]
     if work.editors:
         creators += [creator(p, "editor") for p in record.editors]
@@ -172,6 +174,7 @@ def to_item(record: Record) -> Mapped:
         ("accessDate", record.access_date),
         ("journalAbbreviation", record.journal_abbrev),
         ("numPages", record.num_pages),
+        ("numberOfVolumes", record.volumes),
         ("pages", _rich(record.pages)),
     ):
         if value and work.accepts(name) and name not in fields:
@@ -184,7 +187,7 @@ def to_item(record: Record) -> Mapped:
         else:
             extra.insert(1, f"DOI: {record.ids.doi}")
     extra += record.extra
-    fields["date"] = _date(record)
+    fields[work.date_field] = _date(record)
     fields["url"] = record.url
     fields["shortTitle"] = record.nickname
     fields["language"] = record.language or ("zh" if has_cjk(record.title) else "")
@@ -192,7 +195,10 @@ def to_item(record: Record) -> Mapped:
     fields["extra"] = "\n".join(extra)
     fields["tags"] = [{"tag": MARKER_TAG, "type": 1}] + [{"tag": t, "type": 1} for t in keyword_tags(record)]
     fields["collections"] = [collection_key(p) for p in collection_paths(record)]
-    item = {"key": item_key(record.key), **{k: v for k, v in fields.items() if v not in ("", None) or k == "title"}}
+    item = {
+        "key": item_key(record.key),
+        **{k: v for k, v in fields.items() if v not in ("", None) or k == work.title_field},
+    }
     for name in list(item):
         if name not in ("key", "itemType", "tags", "collections") and name not in TYPE_FIELDS[itype]:
             raise AssertionError(f"{name} is not a field of {itype}")  # a mapping bug, caught by tests
@@ -215,8 +221,11 @@ def to_item(record: Record) -> Mapped:
 MANAGED_FIELDS = (
     "itemType",
     "title",
+    "caseName",
     "creators",
     "date",
+    "issueDate",
+    "dateDecided",
     "url",
     "shortTitle",
     "language",
@@ -255,6 +264,7 @@ MANAGED_FIELDS = (
     "accessDate",
     "journalAbbreviation",
     "numPages",
+    "numberOfVolumes",
     "encyclopediaTitle",
 )
 
