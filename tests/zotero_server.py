@@ -185,23 +185,42 @@ class ZoteroServer:
         self.requests: list[tuple[str, str]] = []  # (method, path?query) of every request
         self.lock = threading.Lock()
         self.pending_drop = False  # set when the current write must be "dropped" after commit
+        self.meta: dict[str, dict] = {}  # key -> {"lastModifiedByUser": {...}} (the API's "meta" object)
+
+    def _touch(self, key: str, user: str) -> None:
+        """Who changed an item last, and when (``meta.lastModifiedByUser``, ``data.dateModified``)."""
+        self.meta[key] = {"lastModifiedByUser": {"id": abs(hash(user)) % 10**6, "username": user, "name": user.title()}}
+        stamp = f"2026-12-01T{10 + self.version // 60 % 10:02d}:{self.version % 60:02d}:00Z"
+        item = self.items.get(key)
+        if item is not None:
+            item.setdefault("dateAdded", stamp)
+            item["dateModified"] = stamp
 
     # -- helpers for tests --------------------------------------------------------------
 
-    def add_item(self, data: dict) -> dict:
+    def add_item(self, data: dict, user: str = "colleague") -> dict:
         """Seed the library as another client would (no validation shortcuts on versions)."""
         with self.lock:
             self.version += 1
             item = {"tags": [], "collections": [], "relations": {}, **copy.deepcopy(data), "version": self.version}
             self.items[item["key"]] = item
+            self._touch(item["key"], user)
             return item
 
-    def edit_item(self, key: str, **changes: Any) -> None:
+    def edit_item(self, key: str, user: str = "colleague", **changes: Any) -> None:
         """A colleague's edit in Zotero."""
         with self.lock:
             self.version += 1
             self.items[key].update(copy.deepcopy(changes))
             self.items[key]["version"] = self.version
+            self._touch(key, user)
+
+    def delete_item(self, key: str) -> None:
+        """A colleague empties the trash: the item is gone, listed by /deleted."""
+        with self.lock:
+            self.version += 1
+            del self.items[key]
+            self.deleted[key] = self.version
 
     def live_items(self, item_type: str | None = None) -> list[dict]:
         return [
@@ -319,7 +338,13 @@ class ZoteroServer:
             qs = "&".join(f"{k}={v[0]}" for k, v in query.items() if k != "start")
             headers["Link"] = f'<{environ.get("PATH_INFO")}?{qs}&start={start + limit}>; rel="next"'
         body = [
-            {"key": o["key"], "version": o["version"], "library": {"type": "group", "id": self.group_id}, "data": o}
+            {
+                "key": o["key"],
+                "version": o["version"],
+                "library": {"type": "group", "id": self.group_id},
+                "meta": self.meta.get(o["key"], {}),
+                "data": o,
+            }
             for o in page
         ]
         return "200 OK", headers, json.dumps(body).encode()
@@ -406,6 +431,8 @@ class ZoteroServer:
             merged.setdefault("collections", [])
             merged.setdefault("relations", {})
         store[key] = merged
+        if is_item:
+            self._touch(key, "bibkit-bot")
         return 200, "", copy.deepcopy(merged)
 
     def validate(self, obj: dict, is_item: bool) -> str:

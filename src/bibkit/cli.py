@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .pipeline import BuildResult
     from .resolve import Resolver
     from .resolve.official_index import OfficialIndex
+    from .zotero.gateway import HttpGateway
 
 # Each command imports the rest of bibkit (the pipeline, pybtex's styles, the Zotero client, the
 # official index) when it runs: `bibkit check` in a pre-commit hook should not load httpx.
@@ -466,7 +467,6 @@ def sync_command(
     """
     from .report import sync_dict, sync_summary, to_json
     from .zotero.gateway import ZoteroError
-    from .zotero.pyzotero_gateway import connect
     from .zotero.sync import SyncState, sync
 
     settings = _zotero_settings(config_path)
@@ -478,18 +478,10 @@ def sync_command(
             _print_offline_plan(records, origin, as_json_)
             return
         raise click.ClickException("no Zotero group: pass --group ID or set [zotero] group in bibkit.toml")
-    key_file = api_key_file or settings.api_key_file
-    api_key = _api_key(key_file)
+    client = _zotero_client(group, endpoint, api_key_file or settings.api_key_file, retry_budget, verbose)
+    gateway, api_key = client
     state_file = state_path or Path(settings.state_dir) / f".zotero-sync-{group}.json"
     state = SyncState.load(state_file, group)
-    _check_endpoint(endpoint)
-    gateway = connect(group, api_key, endpoint)
-    gateway.budget = retry_budget
-    gateway.on_retry = lambda problem, wait, left: click.echo(
-        f"\n{problem} from the server; retrying in {wait:.1f} s (giving up in {max(left, 0):.0f} s)", err=True
-    )
-    if verbose:
-        gateway.on_attempt = lambda what: click.echo(f"\n{what}", err=True)
     total = len(records) + sum(1 for r in records if r.notes) + 10
     try:
         with click.progressbar(length=total, label=f"syncing {len(records)} entries", file=sys.stderr) as bar:
@@ -509,6 +501,152 @@ def sync_command(
     click.echo(to_json(data) if as_json_ else sync_summary(data))
     if report.failed:
         sys.exit(1)
+
+
+def _zotero_client(
+    group: int, endpoint: str, key_file: Path | None, retry_budget: float, verbose: bool
+) -> tuple[HttpGateway, str]:
+    """The gateway to a group (retries shown on stderr) and the key it uses (to keep it out of messages)."""
+    from .zotero.pyzotero_gateway import connect
+
+    api_key = _api_key(key_file)
+    _check_endpoint(endpoint)
+    gateway = connect(group, api_key, endpoint)
+    gateway.budget = retry_budget
+    gateway.on_retry = lambda problem, wait, left: click.echo(
+        f"\n{problem} from the server; retrying in {wait:.1f} s (giving up in {max(left, 0):.0f} s)", err=True
+    )
+    if verbose:
+        gateway.on_attempt = lambda what: click.echo(f"\n{what}", err=True)
+    return gateway, api_key
+
+
+@main.command("pull")
+@click.option("--group", type=int, help="Zotero group id (default: [zotero] group in bibkit.toml).")
+@click.option(
+    "--endpoint", envvar="ZOTERO_API_URL", help="API base URL (default https://api.zotero.org; or ZOTERO_API_URL)."
+)
+@click.option(
+    "--api-key-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Read the API key from this file (default: the ZOTERO_API_KEY environment variable).",
+)
+@click.option(
+    "--state",
+    "state_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Sync state file (default: bib/.zotero-sync-GROUP.json).",
+)
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), help="Config file.")
+@click.option(
+    "--prefer",
+    type=click.Choice(["zotero", "list"]),
+    help="For fields changed both in the list and in Zotero: take Zotero's value, or keep the list's.",
+)
+@click.option("--apply-removals", is_flag=True, help="Remove the list lines of items trashed or removed in Zotero.")
+@click.option("--dry-run", is_flag=True, help="Show the proposal as a unified diff; write nothing.")
+@click.option("--json", "as_json_", is_flag=True, help="Print a machine-readable report.")
+@click.option(
+    "--retry-budget",
+    type=click.FloatRange(0),
+    default=RETRY_BUDGET,
+    show_default=True,
+    help="Seconds a request may spend retrying a busy server (429/5xx).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Show each request attempt on stderr.")
+def pull_command(
+    group: int | None,
+    endpoint: str | None,
+    api_key_file: Path | None,
+    state_path: Path | None,
+    config_path: Path | None,
+    prefer: str | None,
+    apply_removals: bool,
+    dry_run: bool,
+    as_json_: bool,
+    retry_budget: float,
+    verbose: bool,
+) -> None:
+    """Bring what the group did in Zotero back into the lists.
+
+    Items colleagues filed into a heading's collection become list lines in the list's own
+    style; fields they corrected on bibkit's items go to the overrides file (applied by
+    `bibkit build`); trashed or removed items and added tags are reported. Reads only what
+    changed since the last sync or pull.
+    """
+    import difflib
+
+    from .bibtex import WriteOptions
+    from .pipeline import build as run_build
+    from .pipeline import read_inputs
+    from .report import pull_dict, pull_summary, to_json
+    from .zotero.gateway import ZoteroError
+    from .zotero.pulling import advance_state, run_pull
+    from .zotero.sync import SyncState
+
+    settings = _zotero_settings(config_path)
+    group = group if group is not None else settings.group
+    if group is None:
+        raise click.ClickException("no Zotero group: pass --group ID or set [zotero] group in bibkit.toml")
+    endpoint = endpoint or settings.endpoint or DEFAULT_ENDPOINT
+    config = load_config(Path.cwd(), config_path)
+    state_file = state_path or Path(settings.state_dir) / f".zotero-sync-{group}.json"
+    state = SyncState.load(state_file, group)
+    if state.library_version == 0:
+        fail(
+            f"no sync with group {group} yet ({state_file} has none): run `bibkit sync` first; pull brings back what changed since"
+        )
+    resolver = _resolver(config, None, None)
+    upgrade = config.resolve.upgrade_preprints
+    records = run_build(config, WriteOptions(), resolver=resolver, upgrade_preprints=upgrade).records
+    gateway, api_key = _zotero_client(group, endpoint, api_key_file or settings.api_key_file, retry_budget, verbose)
+
+    def rebuild(texts: dict[Path, str]) -> list[Record]:
+        inputs = read_inputs(config, texts)
+        return run_build(config, WriteOptions(), resolver=resolver, upgrade_preprints=upgrade, inputs=inputs).records
+
+    try:
+        outcome = run_pull(
+            config,
+            records,
+            gateway,
+            state,
+            prefer="zotero" if prefer == "zotero" else "list" if prefer == "list" else "",
+            apply_removals=apply_removals,
+            rebuild=rebuild,
+        )
+    except ZoteroError as exc:
+        raise click.ClickException(str(exc).replace(api_key, "***")) from None
+    root = Path.cwd()
+    if dry_run and not as_json_:
+        for path, (old, new) in outcome.files.items():
+            shown = os.path.relpath(path, root)
+            diff = difflib.unified_diff(old.splitlines(True), new.splitlines(True), f"a/{shown}", f"b/{shown}")
+            click.echo("".join(diff), nl=False)
+    elif not dry_run and outcome.plan is not None:
+        _write_all({path: new for path, (_, new) in outcome.files.items()})
+        advance_state(state, outcome.plan)
+        state.save(state_file)
+    data = pull_dict(outcome, group, dry_run, root)
+    click.echo(to_json(data) if as_json_ else pull_summary(data), err=not as_json_ and dry_run)
+
+
+def _write_all(files: dict[Path, str]) -> None:
+    """Every file or none: each is written atomically; if one fails, those already written get
+    their previous text back."""
+    done: list[tuple[Path, str | None]] = []
+    try:
+        for path, text in files.items():
+            previous = path.read_text("utf-8") if path.exists() else None
+            write_atomic(path, text)
+            done.append((path, previous))
+    except OSError:
+        for path, previous in reversed(done):
+            if previous is None:
+                path.unlink(missing_ok=True)
+            else:
+                write_atomic(path, previous)
+        raise
 
 
 def _check_endpoint(endpoint: str) -> None:

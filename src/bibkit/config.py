@@ -46,6 +46,7 @@ class ListSpec:
 
 ONLINE_SOURCES = ("arxiv", "s2", "dblp", "crossref")
 LOCK_NAME = "bibkit.lock.json"
+OVERRIDES_NAME = "bibkit-overrides.toml"
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class ZoteroSettings:
     endpoint: str = ""
     api_key_file: Path | None = None
     state_dir: str = "bib"
+    overrides: str = ""  # corrections pulled from Zotero (default: lists/bibkit-overrides.toml)
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,11 @@ class Config:
     accept: frozenset[str] = frozenset()  # "KEY:KIND" warnings reviewed and accepted ([build]/[check] accept)
     resolve: ResolveSettings = field(default_factory=lambda: ResolveSettings())
     zotero: ZoteroSettings = field(default_factory=lambda: ZoteroSettings())
+
+    @property
+    def overrides_path(self) -> Path:
+        """Where `bibkit pull` records corrections made in Zotero: [zotero] overrides, or beside the lists."""
+        return self.root / (self.zotero.overrides or f"lists/{OVERRIDES_NAME}")
 
     @property
     def lock_path(self) -> Path:
@@ -161,7 +168,7 @@ def _zotero_section(section: dict[str, Any], path: Path) -> ZoteroSettings:
     group = section.get("group")
     if group is not None and (isinstance(group, bool) or not isinstance(group, int) or group <= 0):
         raise ConfigError(f"{path}: [zotero] group must be the group's numeric id (e.g. 123456), not {group!r}")
-    for name in ("endpoint", "api_key_file", "state_dir"):
+    for name in ("endpoint", "api_key_file", "state_dir", "overrides"):
         if name in section and not isinstance(section[name], str):
             raise ConfigError(f"{path}: [zotero] {name} must be a string")
     key_file = section.get("api_key_file")
@@ -170,6 +177,7 @@ def _zotero_section(section: dict[str, Any], path: Path) -> ZoteroSettings:
         endpoint=section.get("endpoint", ""),
         api_key_file=Path(key_file).expanduser() if key_file else None,
         state_dir=section.get("state_dir", "bib"),
+        overrides=section.get("overrides", ""),
     )
 
 
@@ -178,7 +186,7 @@ KNOWN_KEYS: dict[str, frozenset[str]] = {
     "": frozenset({"output", "lists", "zotero", "resolve", "build", "check"}),
     "output": frozenset({"dir", "combined"}),
     "lists": frozenset({"path", "name", "output"}),
-    "zotero": frozenset({"group", "endpoint", "api_key_file", "state_dir", "api_key"}),
+    "zotero": frozenset({"group", "endpoint", "api_key_file", "state_dir", "api_key", "overrides"}),
     "resolve": frozenset({"enabled", "upgrade_preprints", "lock", "mailto", "timeout", "api", "interval"}),
     "resolve.api": frozenset(ONLINE_SOURCES),
     "resolve.interval": frozenset(ONLINE_SOURCES),

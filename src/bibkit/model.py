@@ -203,6 +203,7 @@ class Record:
     type_label: str = ""  # BibTeX's type: "PhD Thesis", "Internet-Draft"...
     num_pages: str = ""
     volumes: str = ""  # number of volumes (BibLaTeX volumes)
+    zotero_key: str = ""  # a colleague's Zotero item this entry is (from the overrides file)
     event: str = ""  # the conference's own name (BibLaTeX eventtitle)
     extra: tuple[str, ...] = ()  # "PMID: 123", "Published: ...": what Zotero keeps in Extra
     files: tuple[str, ...] = ()  # attachment paths the entry names (reported, never uploaded)

@@ -22,8 +22,9 @@ from .dedupe import deduplicate
 from .keys import assign_keys
 from .model import Kind, Merge, Problem, Record, Severity, Source, Suspect
 from .normalize.record import normalize_record
+from .overrides import Overrides, apply_overrides
 from .resolve import Resolution, Resolver, resolve_records
-from .sources.markdown import LinkedId, missing_identifiers, read_list
+from .sources.markdown import LinkedId, missing_identifiers, read_list, read_list_text
 
 
 @dataclass
@@ -72,21 +73,23 @@ class Inputs:
     linked: list[list[LinkedId]]
     previous: dict[str, str]  # identity token -> key already written
     problems: list[Problem]
+    overrides: Overrides | None = None  # corrections pulled from Zotero, applied after keys
 
 
-def read_inputs(config: Config) -> Inputs:
-    """The one place a build reads files: the lists, then the previous bibliography's keys."""
-    per_list, problems, linked = _read_lists(config.lists, config.root)
+def read_inputs(config: Config, texts: dict[Path, str] | None = None) -> Inputs:
+    """The one place a build reads files: the lists (or the given texts for them), then the
+    previous bibliography's keys and the overrides file."""
+    per_list, problems, linked = _read_lists(config.lists, config.root, texts or {})
     out_dir = config.out_dir
     combined_path = out_dir / config.combined
     # The combined file holds every key the per-list files hold; read those only without it.
     old_files = [combined_path] if combined_path.exists() else [out_dir / s.output for s in config.lists]
     previous, old_problems = previous_keys([p for p in dict.fromkeys(old_files) if p.exists()])
-    return Inputs(per_list, linked, previous, problems + old_problems)
+    return Inputs(per_list, linked, previous, problems + old_problems, Overrides.load(config.overrides_path))
 
 
 def _read_lists(
-    specs: tuple[ListSpec, ...], root: Path
+    specs: tuple[ListSpec, ...], root: Path, texts: dict[Path, str]
 ) -> tuple[list[list[Record]], list[Problem], list[list[LinkedId]]]:
     per_list: list[list[Record]] = []
     linked: list[list[LinkedId]] = []
@@ -94,7 +97,10 @@ def _read_lists(
     for spec in specs:
         shown = _display(spec.path, root)
         try:
-            reading = read_list(spec.path, spec.name, shown)
+            if spec.path in texts:
+                reading = read_list_text(texts[spec.path], spec.name, shown)
+            else:
+                reading = read_list(spec.path, spec.name, shown)
         except OSError as exc:
             why = "not found" if isinstance(exc, FileNotFoundError) else (exc.strerror or str(exc)).lower()
             problems.append(
@@ -222,6 +228,8 @@ def build(
     out_dir = config.out_dir
     combined_path = out_dir / config.combined
     keyed = assign_keys(merged, inputs.previous)
+    if inputs.overrides is not None:
+        keyed = apply_overrides(keyed, inputs.overrides)  # corrections made in Zotero, by citation key
     by_source = {r.source: r.key for r in keyed}
     merges = [replace(m, key=by_source.get(m.sources[0], "")) for m in merges]
 

@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # the report formats results; importing what makes them would
     from .bibdedupe import DedupeResult
     from .pipeline import BuildResult
     from .resolve.online import Endpoint, Plan, SourceStats
+    from .zotero.pulling import PullOutcome
     from .zotero.sync import SyncReport
 
 JSON = dict[str, Any]
@@ -386,4 +387,68 @@ def resolve_summary(data: JSON) -> str:
             f"{when}: {c['papers']} papers; authors {c['authors']:.0%}, year {c['year']:.0%}, venue or arXiv id "
             f"{c['venue']:.0%}, published venue {c['published']:.0%}"
         )
+    return "\n".join(lines)
+
+
+def pull_dict(outcome: PullOutcome, group: int, dry_run: bool, root: Path) -> JSON:
+    """`bibkit pull`: what the group changed, and what the lists and overrides become."""
+    plan = outcome.plan
+    data: JSON = {"group": group, "dry_run": dry_run, "requests": outcome.requests, "changed": plan is not None}
+    if plan is None:
+        return data
+    data.update(
+        {
+            "library_version": plan.version,
+            "new_lines": [
+                {
+                    "file": _rel(n.file, root),
+                    "under": "/".join(n.path),
+                    "line": n.text,
+                    "zotero_key": n.zotero_key,
+                    "by": n.by,
+                }
+                for n in plan.new
+            ],
+            "corrections": [
+                {"key": c.key, "field": c.field, "value": c.value, "by": c.by, "at": c.at} for c in plan.corrections
+            ],
+            "conflicts": [
+                {"key": c.key, "field": c.field, "list": c.list_value, "zotero": c.zotero_value, "by": c.by}
+                for c in plan.conflicts
+            ],
+            "removals": [
+                {"key": r.key, "why": r.why, "where": [f"{f}:{n}" for f, n in r.where]} for r in plan.removals
+            ],
+            "tags_added_in_zotero": plan.tags,
+            "files": sorted(_rel(p, root) for p in outcome.files),
+        }
+    )
+    return data
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def pull_summary(data: JSON) -> str:
+    if not data["changed"]:
+        return f"nothing changed in group {data['group']} since the last sync or pull ({data['requests']} request)"
+    verb = "would change" if data["dry_run"] else "changed"
+    lines = [
+        f"{len(data['new_lines'])} new list line(s), {len(data['corrections'])} correction(s), "
+        f"{len(data['conflicts'])} conflict(s), {len(data['removals'])} removal(s) reported; "
+        f"{verb}: {', '.join(data['files']) or 'nothing'} ({data['requests']} requests)"
+    ]
+    lines += [f"  new under {n['under']} ({n['file']}): {n['line'].strip()}" for n in data["new_lines"]]
+    lines += [f"  corrected {c['key']}.{c['field']} by {c['by'] or 'someone'}" for c in data["corrections"]]
+    lines += [
+        f"  conflict {c['key']}.{c['field']}: the list has {c['list']!r}, Zotero {c['zotero']!r} "
+        "(kept; choose with --prefer zotero|list or edit the overrides file)"
+        for c in data["conflicts"]
+    ]
+    lines += [f"  {r['key']}: {r['why']} ({', '.join(r['where'])})" for r in data["removals"]]
+    lines += [f"  {key}: tags added in Zotero: {', '.join(tags)}" for key, tags in data["tags_added_in_zotero"].items()]
     return "\n".join(lines)

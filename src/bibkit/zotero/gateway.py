@@ -55,11 +55,15 @@ class Changes:
 class Gateway(Protocol):
     requests: int
 
-    def changes_since(self, version: int) -> Changes | None:
+    def changes_since(self, version: int, collections: bool = True) -> Changes | None:
         """What changed since version (None: nothing did). Trashed items included."""
         ...
 
     def get_items(self, keys: list[str]) -> list[ItemData]: ...
+
+    def get_items_with_meta(self, keys: list[str]) -> list[tuple[ItemData, JSONObject]]: ...
+
+    def deleted_since(self, version: int) -> list[str]: ...
 
     def write(self, what: str, objects: list[JSONObject], if_unmodified_since: int) -> WriteResult:
         """POST up to 50 objects to "items" or "collections"."""
@@ -97,16 +101,19 @@ class HttpGateway(Requester):
         if response.status_code >= 400:
             raise ZoteroError(f"{what}: HTTP {response.status_code}: {response.text[:200]}")
 
-    def changes_since(self, version: int) -> Changes | None:
+    def changes_since(self, version: int, collections: bool = True) -> Changes | None:
         params = {"format": "versions", "since": str(version), "includeTrashed": "1"}
         response = self._request("GET", "/items", params=params, headers={"If-Modified-Since-Version": str(version)})
         if response.status_code == 304:
             return None
         self._check(response, "reading item versions")
         items = response.json()
-        colls = self._request("GET", "/collections", params={"format": "versions", "since": str(version)})
-        self._check(colls, "reading collection versions")
-        return Changes(int(response.headers.get("Last-Modified-Version", version)), items, colls.json())
+        colls: dict[str, int] = {}
+        if collections:
+            answer = self._request("GET", "/collections", params={"format": "versions", "since": str(version)})
+            self._check(answer, "reading collection versions")
+            colls = answer.json()
+        return Changes(int(response.headers.get("Last-Modified-Version", version)), items, colls)
 
     def _get(self, path: str, key_param: str, keys: list[str]) -> list[JSONObject]:
         out: list[JSONObject] = []
@@ -120,6 +127,22 @@ class HttpGateway(Requester):
 
     def get_items(self, keys: list[str]) -> list[ItemData]:
         return self._get("/items", "itemKey", keys)
+
+    def get_items_with_meta(self, keys: list[str]) -> list[tuple[ItemData, JSONObject]]:
+        """Items with their ``meta`` (``lastModifiedByUser``: who changed them last)."""
+        out: list[tuple[ItemData, JSONObject]] = []
+        for i in range(0, len(keys), MAX_KEYS_PER_READ):
+            params = {"itemKey": ",".join(keys[i : i + MAX_KEYS_PER_READ]), "includeTrashed": "1", "limit": "100"}
+            response = self._request("GET", "/items", params=params)
+            self._check(response, "reading /items")
+            out.extend((obj["data"], obj.get("meta", {})) for obj in response.json())
+        return out
+
+    def deleted_since(self, version: int) -> list[str]:
+        """Keys of items deleted for good (not trashed) since the version."""
+        response = self._request("GET", "/deleted", params={"since": str(version)})
+        self._check(response, "reading /deleted")
+        return list(response.json().get("items", []))
 
     def write(self, what: str, objects: list[JSONObject], if_unmodified_since: int) -> WriteResult:
         assert len(objects) <= MAX_BATCH

@@ -196,7 +196,7 @@ def to_item(record: Record) -> Mapped:
     fields["tags"] = [{"tag": MARKER_TAG, "type": 1}] + [{"tag": t, "type": 1} for t in keyword_tags(record)]
     fields["collections"] = [collection_key(p) for p in collection_paths(record)]
     item = {
-        "key": item_key(record.key),
+        "key": record.zotero_key or item_key(record.key),
         **{k: v for k, v in fields.items() if v not in ("", None) or k == work.title_field},
     }
     for name in list(item):

@@ -42,8 +42,14 @@ def read_list(path: Path, list_name: str = "", display_path: str | None = None) 
         text = data.decode("utf-8-sig", errors="replace")
         line = data[: exc.start].count(b"\n") + 1
         problems = [Problem(Source(shown, line, list_name), "encoding", "invalid UTF-8 replaced with U+FFFD")]
-    records, more = parse_markdown(text, shown, list_name)
-    return ListReading(records, problems + more, linked_identifiers(text, shown, list_name))
+    reading = read_list_text(text, list_name, shown)
+    return ListReading(reading.records, problems + reading.problems, reading.linked)
+
+
+def read_list_text(text: str, list_name: str, shown: str) -> ListReading:
+    """Read a list's text (what a file holds, or what `bibkit pull` would make it)."""
+    records, problems = parse_markdown(text, shown, list_name)
+    return ListReading(records, problems, linked_identifiers(text, shown, list_name))
 
 
 __all__ = [
@@ -54,5 +60,6 @@ __all__ = [
     "missing_identifiers",
     "parse_markdown",
     "read_list",
+    "read_list_text",
     "segments_of",
 ]
