@@ -420,6 +420,7 @@ def pull_dict(outcome: PullOutcome, group: int, dry_run: bool, root: Path) -> JS
                 {"key": r.key, "why": r.why, "where": [f"{f}:{n}" for f, n in r.where]} for r in plan.removals
             ],
             "tags_added_in_zotero": plan.tags,
+            "not_placed": [{"zotero_key": k, "title": t, "why": w} for k, t, w in plan.unplaced],
             "files": sorted(_rel(p, root) for p in outcome.files),
         }
     )
@@ -451,4 +452,5 @@ def pull_summary(data: JSON) -> str:
     ]
     lines += [f"  {r['key']}: {r['why']} ({', '.join(r['where'])})" for r in data["removals"]]
     lines += [f"  {key}: tags added in Zotero: {', '.join(tags)}" for key, tags in data["tags_added_in_zotero"].items()]
+    lines += [f"  not placed: {n['title']!r} ({n['zotero_key']}): {n['why']}" for n in data["not_placed"]]
     return "\n".join(lines)

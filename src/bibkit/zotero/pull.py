@@ -105,10 +105,11 @@ class PullPlan:
     tags: dict[str, list[str]] = field(default_factory=dict)  # citation key -> tags colleagues added
     remote: dict[str, ItemData] = field(default_factory=dict)  # item key -> data, of the items planned on
     corrected_items: set[str] = field(default_factory=set)  # item keys whose Zotero state is the new baseline
+    unplaced: list[tuple[str, str, str]] = field(default_factory=list)  # (item key, title, why) not written
 
     @property
     def empty(self) -> bool:
-        return not (self.new or self.corrections or self.conflicts or self.removals or self.tags)
+        return not (self.new or self.corrections or self.conflicts or self.removals or self.tags or self.unplaced)
 
 
 def who(meta: JSONObject) -> str:
@@ -156,7 +157,8 @@ def _collections(records: Iterable[Record]) -> dict[str, tuple[str, tuple[str, .
     for record in records:
         for i in range(len(record.sources)):
             path = category_path(record, i)
-            out[collection_key(path)] = (path[0], path[1:])
+            for depth in range(1, len(path) + 1):  # a heading's collection, and its parents' (as sync makes them)
+                out[collection_key(path[:depth])] = (path[0], path[1:depth])
     return out
 
 
@@ -253,18 +255,28 @@ def _plan_new(
         return
     file, text = lists[list_name]
     lines = text.split("\n")
-    under = [
-        s.line
+    placed = [
+        (tuple(r.categories[i]), s.line)
         for r in records
         for i, s in enumerate(r.sources)
-        if s.list_name == list_name and tuple(r.categories[i]) == path and s.line > 0
+        if s.list_name == list_name and s.line > 0
     ]
-    if not under:
-        return  # the heading no longer has items in the list: nothing to copy the style from
-    last = max(under) - 1
+    under = [line for p, line in placed if p == path]
+    below = sorted(line for p, line in placed if p[: len(path)] == path)
     earlier = [n for n in plan.new if n.file == file and n.path == path]
-    template = earlier[-1].text if earlier else lines[last]
-    after = block_end(lines, last)
+    if under:  # after the heading's last item, in its style
+        last = max(under) - 1
+        template = earlier[-1].text if earlier else lines[last]
+        after = block_end(lines, last)
+    elif below and (heading := _heading_above(lines, below[0] - 1, path[-1] if path else "")) is not None:
+        # Filed under a heading whose items are all in subheadings: first under the heading itself.
+        template = earlier[-1].text if earlier else lines[below[0] - 1]
+        after = heading + 1 if heading + 1 < len(lines) and lines[heading + 1].strip() else heading + 2
+    else:
+        plan.unplaced.append(
+            (str(data["key"]), str(data.get("title", "")), f"no heading {'/'.join(path)!r} in {list_name}")
+        )
+        return
     entry = new_entry(data)
     text_line = render_line(detect_style(template), entry, next_number(template))
     plan.new.append(
@@ -282,6 +294,19 @@ def _plan_new(
     )
 
 
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+
+
+def _heading_above(lines: list[str], start: int, name: str) -> int | None:
+    """The index of the nearest heading above ``start`` that names the heading (by its words)."""
+    wanted = re.sub(r"\W+", " ", name).strip().lower()
+    for i in range(start, -1, -1):
+        m = _HEADING.match(lines[i])
+        if m and wanted and wanted in re.sub(r"\W+", " ", m.group(1)).strip().lower():
+            return i
+    return None
+
+
 def apply_lines(text: str, new: list[NewLine], removals: list[tuple[int, int]]) -> tuple[str, dict[str, int]]:
     """The list text with the new lines inserted (in order, after their anchors) and the given
     (start, end) line ranges removed; and the 1-based line of each new line, by Zotero key."""
@@ -296,6 +321,8 @@ def apply_lines(text: str, new: list[NewLine], removals: list[tuple[int, int]]) 
         for line in inserts.get(i, []):
             out.append(line.text)
             placed[line.zotero_key] = len(out)
+        if i in inserts and i < len(lines) and _HEADING.match(lines[i]):
+            out.append("")  # the new items end before the next heading, as a list does
         if i < len(lines) and i not in drop:
             out.append(lines[i])
     return "\n".join(out), placed
