@@ -286,3 +286,22 @@ def test_a_pulled_line_reads_back_as_the_same_entry(template, words, families, y
         assert [p.last for p in record.authors] == families
     if style.venue and venue:
         assert str(year) in line and venue in record.venue_text
+
+
+def test_an_item_filed_under_a_parent_heading_goes_first_under_it() -> None:
+    from dataclasses import replace
+
+    from bibkit.overrides import Overrides
+    from bibkit.zotero.pull import apply_lines, plan_pull
+
+    text = "# L\n\n## Vision\n\n### Detection\n\n- [YOLO](https://arxiv.org/abs/1506.02640)\n\n## Other\n\n- [X](https://x.org)\n"
+    records = read_list_text(text, "L", "l.md").records
+    records = [replace(r, key=f"k{i}") for i, r in enumerate(records)]
+    item = {"key": "NEWKEY22", "itemType": "webpage", "title": "ViT", "url": "https://arxiv.org/abs/2010.11929"}
+    item["collections"] = [collection_key(("L", "Vision"))]
+    lists = {"L": (Path("l.md"), text)}
+    plan = plan_pull(records, {}, [(item, {})], [], 9, lists, Overrides(Path("o.toml")))
+    new, _ = apply_lines(text, plan.new, [])
+    assert new.split("\n")[2:7] == ["## Vision", "", "- [ViT](https://arxiv.org/abs/2010.11929)", "", "### Detection"]
+    lost = {**item, "key": "LOSTKEY2", "collections": [collection_key(("L", "Gone"))]}
+    assert plan_pull(records, {}, [(lost, {})], [], 9, lists, Overrides(Path("o.toml"))).new == []
