@@ -172,7 +172,10 @@ def data_fingerprint(files: Iterable[Path]) -> str:
     digest = hashlib.sha256(SCHEMA_VERSION.encode())
     for f in files:
         stat = f.stat()
-        digest.update(f"{f}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+        # The package's files by name and size (the same data in every environment sharing the
+        # cache); a downloaded file also by its time, as a newer download may keep the size.
+        when = stat.st_mtime_ns if f.parent == data_dir() else 0
+        digest.update(f"{f.name}:{stat.st_size}:{when}".encode())
     return digest.hexdigest()[:16]
 
 
