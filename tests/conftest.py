@@ -64,3 +64,17 @@ def make_project(tmp: Path, lists: list[Path] | None = None) -> Path:
 def shipped(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildResult]:
     project = make_project(tmp_path_factory.mktemp("shipped"))
     return project, build_project(project)
+
+
+def invoke(args: list[str], cwd: Path, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    """The command line run in-process from a directory, as a user runs it there."""
+    from click.testing import CliRunner
+
+    from bibkit.cli import main
+
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        return CliRunner().invoke(main, args, env=env, catch_exceptions=False)
+    finally:
+        os.chdir(old)

@@ -36,8 +36,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, unquote
-from wsgiref.simple_server import WSGIRequestHandler, make_server
 from xml.sax.saxutils import escape
+
+from .zotero_server import _QuietHandler  # noqa: E402
+from .zotero_server import serve as serve_wsgi  # noqa: E402
 
 ARXIV_ID = re.compile(r"^(\d{4}\.\d{4,5}|[a-z\-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
 
@@ -336,10 +338,7 @@ def _hit(work: Work) -> dict[str, Any]:
     }
 
 
-class _Handler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
-        pass
-
+class _Handler(_QuietHandler):
     def handle(self) -> None:
         app: MetadataServer = self.server.get_app()  # type: ignore[attr-defined]
         with app.lock:
@@ -359,16 +358,8 @@ class _Handler(WSGIRequestHandler):
 
 
 def serve(app: MetadataServer) -> tuple[str, Callable[[], None]]:
-    """Serve on 127.0.0.1 (a free port) in a thread; returns (base URL, stop)."""
-    httpd = make_server("127.0.0.1", 0, app, handler_class=_Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-
-    def stop() -> None:
-        httpd.shutdown()
-        httpd.server_close()
-
-    return f"http://127.0.0.1:{httpd.server_port}", stop
+    """Serve on 127.0.0.1 (a free port) in a thread, with dropped connections; returns (base URL, stop)."""
+    return serve_wsgi(app, _Handler)
 
 
 def environment(base: str) -> dict[str, str]:

@@ -4,17 +4,14 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
 from pathlib import Path
 
 import httpx
 import pytest
-from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bibkit.cli import main
 from bibkit.config import ResolveSettings
 from bibkit.http import Requester
 from bibkit.model import Identifiers, Kind, Person, Record, Source
@@ -22,6 +19,7 @@ from bibkit.resolve.lock import FIELDS, Found, Lock, LockError, LockRecord
 from bibkit.resolve.online import best_hit, crossref_pending, dblp_pending, endpoints, make_plan, open_run
 from bibkit.resolve.sources import ArxivSource, CrossrefSource, DblpSource, SemanticScholarSource
 
+from .conftest import invoke
 from .metadata_server import MetadataServer, Work, environment, serve
 
 QLORA = Work(
@@ -102,13 +100,7 @@ def project(tmp_path: Path, text: str = LIST, extra: str = "") -> Path:
     return tmp_path
 
 
-def run(args: list[str], cwd: Path, env: dict[str, str] | None = None):
-    old = Path.cwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner().invoke(main, args, env=env, catch_exceptions=False)
-    finally:
-        os.chdir(old)
+run = invoke
 
 
 def entries(bib: str) -> dict[str, str]:

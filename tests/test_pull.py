@@ -4,21 +4,19 @@ API stand-in served on 127.0.0.1."""
 from __future__ import annotations
 
 import json
-import os
 import tomllib
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bibkit.cli import main
 from bibkit.model import Person
 from bibkit.sources.markdown import read_list_text
 from bibkit.sources.markdown.write import NewEntry, detect_style, render_line
 from bibkit.zotero.mapping import collection_key
 
+from .conftest import invoke
 from .zotero_server import ZoteroServer, serve
 
 KEY = "pull-test-key-1234"
@@ -45,14 +43,8 @@ def served():
     stop()
 
 
-def run(args: list[str], cwd: Path, url: str):
-    old = Path.cwd()
-    os.chdir(cwd)
-    try:
-        env = {"ZOTERO_API_KEY": KEY, "ZOTERO_API_URL": url}
-        return CliRunner().invoke(main, args, env=env, catch_exceptions=False)
-    finally:
-        os.chdir(old)
+def run(args: list[str], cwd: Path, url: str):  # type: ignore[no-untyped-def]
+    return invoke(args, cwd, {"ZOTERO_API_KEY": KEY, "ZOTERO_API_URL": url})
 
 
 def project(tmp_path: Path) -> Path:

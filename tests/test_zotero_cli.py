@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from bibkit.cli import main
-
-from .conftest import build_project, make_project
+from .conftest import build_project, invoke, make_project
 from .zotero_server import ZoteroServer, serve
 
 KEY = "sekrit-test-key-4711"
@@ -26,13 +22,7 @@ def served():
     stop()
 
 
-def run(args: list[str], cwd: Path, env: dict[str, str] | None = None):
-    old = Path.cwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner().invoke(main, args, env=env, catch_exceptions=False)
-    finally:
-        os.chdir(old)
+run = invoke
 
 
 def test_offline_dry_run_of_any_bib_file(tmp_path: Path) -> None:

@@ -490,9 +490,9 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
-def serve(server: ZoteroServer) -> tuple[str, Callable[[], None]]:
-    """Serve on 127.0.0.1 (a free port) in a thread; returns (base URL, stop)."""
-    httpd = make_server("127.0.0.1", 0, server, handler_class=_QuietHandler)
+def serve(server: Callable, handler: type[WSGIRequestHandler] = _QuietHandler) -> tuple[str, Callable[[], None]]:
+    """Serve a WSGI app on 127.0.0.1 (a free port) in a thread; returns (base URL, stop)."""
+    httpd = make_server("127.0.0.1", 0, server, handler_class=handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 from pybtex.exceptions import PybtexError
@@ -415,36 +416,58 @@ def _api_key(key_file: Path | None) -> str:
     return key
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _zotero_options(command: F) -> F:
+    """The options `sync` and `pull` share: which group, where, with which key and state file."""
+    for option in reversed(
+        [
+            click.option("--group", type=int, help="Zotero group id (default: [zotero] group in bibkit.toml)."),
+            click.option(
+                "--endpoint",
+                envvar="ZOTERO_API_URL",
+                help="API base URL (default https://api.zotero.org; or ZOTERO_API_URL).",
+            ),
+            click.option(
+                "--api-key-file",
+                type=click.Path(path_type=Path, dir_okay=False),
+                help="Read the API key from this file (default: the ZOTERO_API_KEY environment variable).",
+            ),
+            click.option(
+                "--state",
+                "state_path",
+                type=click.Path(path_type=Path, dir_okay=False),
+                help="Sync state file (default: bib/.zotero-sync-GROUP.json).",
+            ),
+            click.option(
+                "--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), help="Config file."
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def _retry_options(command: F) -> F:
+    command = click.option("-v", "--verbose", is_flag=True, help="Show each request attempt on stderr.")(command)
+    return click.option(
+        "--retry-budget",
+        type=click.FloatRange(0),
+        default=RETRY_BUDGET,
+        show_default=True,
+        help="Seconds a request may spend retrying a busy server (429/5xx) before giving up.",
+    )(command)
+
+
 @main.command("sync")
 @click.argument("bib_file", required=False, type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@click.option("--group", type=int, help="Zotero group id (default: [zotero] group in bibkit.toml).")
-@click.option(
-    "--endpoint", envvar="ZOTERO_API_URL", help="API base URL (default https://api.zotero.org; or ZOTERO_API_URL)."
-)
-@click.option(
-    "--api-key-file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Read the API key from this file (default: the ZOTERO_API_KEY environment variable).",
-)
-@click.option(
-    "--state",
-    "state_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Sync state file (default: bib/.zotero-sync-GROUP.json).",
-)
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), help="Config file.")
+@_zotero_options
 @click.option("--prune", is_flag=True, help="Move bibkit's items that left the bibliography to the trash.")
 @click.option("--force", is_flag=True, help="Overwrite fields edited in Zotero (reported as conflicts otherwise).")
 @click.option("--dry-run", is_flag=True, help="Print the plan, write nothing (offline without --group).")
 @click.option("--json", "as_json_", is_flag=True, help="Machine-readable plan or report, with the exact item JSON.")
-@click.option(
-    "--retry-budget",
-    type=click.FloatRange(0),
-    default=RETRY_BUDGET,
-    show_default=True,
-    help="Seconds a request may spend retrying a busy server (429/5xx) before the sync gives up.",
-)
-@click.option("-v", "--verbose", is_flag=True, help="Show each request attempt on stderr.")
+@_retry_options
 def sync_command(
     bib_file: Path | None,
     group: int | None,
@@ -522,22 +545,7 @@ def _zotero_client(
 
 
 @main.command("pull")
-@click.option("--group", type=int, help="Zotero group id (default: [zotero] group in bibkit.toml).")
-@click.option(
-    "--endpoint", envvar="ZOTERO_API_URL", help="API base URL (default https://api.zotero.org; or ZOTERO_API_URL)."
-)
-@click.option(
-    "--api-key-file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Read the API key from this file (default: the ZOTERO_API_KEY environment variable).",
-)
-@click.option(
-    "--state",
-    "state_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Sync state file (default: bib/.zotero-sync-GROUP.json).",
-)
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), help="Config file.")
+@_zotero_options
 @click.option(
     "--prefer",
     type=click.Choice(["zotero", "list"]),
@@ -546,14 +554,7 @@ def _zotero_client(
 @click.option("--apply-removals", is_flag=True, help="Remove the list lines of items trashed or removed in Zotero.")
 @click.option("--dry-run", is_flag=True, help="Show the proposal as a unified diff; write nothing.")
 @click.option("--json", "as_json_", is_flag=True, help="Print a machine-readable report.")
-@click.option(
-    "--retry-budget",
-    type=click.FloatRange(0),
-    default=RETRY_BUDGET,
-    show_default=True,
-    help="Seconds a request may spend retrying a busy server (429/5xx).",
-)
-@click.option("-v", "--verbose", is_flag=True, help="Show each request attempt on stderr.")
+@_retry_options
 def pull_command(
     group: int | None,
     endpoint: str | None,

@@ -63,3 +63,11 @@ def write_atomic(path: Path | str, text: str) -> bool:
         Path(tmp).unlink(missing_ok=True)
         raise
     return True
+
+
+def shown(path: Path, root: Path) -> str:
+    """A path as reports and sources show it: relative to the project root when inside it."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)

@@ -19,6 +19,7 @@ from .bibtex import (
 )
 from .config import Config, ListSpec
 from .dedupe import deduplicate
+from .files import shown as shown_path
 from .keys import assign_keys
 from .model import Kind, Merge, Problem, Record, Severity, Source, Suspect
 from .normalize.record import normalize_record
@@ -95,7 +96,7 @@ def _read_lists(
     linked: list[list[LinkedId]] = []
     problems: list[Problem] = []
     for spec in specs:
-        shown = _display(spec.path, root)
+        shown = shown_path(spec.path, root)
         try:
             if spec.path in texts:
                 reading = read_list_text(texts[spec.path], spec.name, shown)
@@ -146,13 +147,6 @@ def account(records: list[Record], linked: list[LinkedId]) -> list[Problem]:
                     )
                 )
     return problems
-
-
-def _display(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def normalize_all(records: list[Record]) -> tuple[list[Record], list[Problem]]:
@@ -237,14 +231,14 @@ def build(
     stats: list[ListStats] = []
     for spec, raw_records, list_ids in zip(config.lists, per_list, linked, strict=True):
         in_list = [restrict_to_list(r, spec.name) for r in keyed if any(s.list_name == spec.name for s in r.sources)]
-        shown = _display(spec.path, config.root)
+        shown = shown_path(spec.path, config.root)
         outputs[out_dir / spec.output] = write_string(in_list, options, HEADER.format(sources=shown))
         stats.append(list_stats(spec, shown, len(raw_records), in_list, options))
         lost = account(in_list, list_ids)
         stats[-1].identifiers_linked = len(list_ids)
         stats[-1].identifiers_in_entries = len(list_ids) - sum(p.kind == "identifier-lost" for p in lost)
         problems += lost
-    sources = ", ".join(_display(s.path, config.root) for s in config.lists)
+    sources = ", ".join(shown_path(s.path, config.root) for s in config.lists)
     outputs[combined_path] = write_string(keyed, options, HEADER.format(sources=sources))
     entry_types = Counter(entry_type_and_fields(r, options)[0] for r in keyed)
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .files import shown
 from .model import Problem, Suspect
 
 if TYPE_CHECKING:  # the report formats results; importing what makes them would slow every command
@@ -401,7 +402,7 @@ def pull_dict(outcome: PullOutcome, group: int, dry_run: bool, root: Path) -> JS
             "library_version": plan.version,
             "new_lines": [
                 {
-                    "file": _rel(n.file, root),
+                    "file": shown(n.file, root),
                     "under": "/".join(n.path),
                     "line": n.text,
                     "zotero_key": n.zotero_key,
@@ -421,17 +422,10 @@ def pull_dict(outcome: PullOutcome, group: int, dry_run: bool, root: Path) -> JS
             ],
             "tags_added_in_zotero": plan.tags,
             "not_placed": [{"zotero_key": k, "title": t, "why": w} for k, t, w in plan.unplaced],
-            "files": sorted(_rel(p, root) for p in outcome.files),
+            "files": sorted(shown(p, root) for p in outcome.files),
         }
     )
     return data
-
-
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def pull_summary(data: JSON) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import Config
+from ..files import shown
 from ..model import Record
 from ..overrides import Overrides
 from ..sources.markdown.write import block_end
@@ -28,13 +29,6 @@ class PullOutcome:
     plan: PullPlan | None  # None: nothing changed in the group
     files: dict[Path, tuple[str, str]] = field(default_factory=dict)  # path -> (old text, new text), changed only
     requests: int = 0
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def run_pull(
@@ -62,7 +56,7 @@ def run_pull(
     removals: dict[str, list[tuple[int, int]]] = {}
     if apply_removals:
         lines_of = {str(path): text.split("\n") for path, text in texts.values()}
-        shown_to_path = {_shown(path, config.root): str(path) for path, _ in texts.values()}
+        shown_to_path = {shown(path, config.root): str(path) for path, _ in texts.values()}
         for removal in plan.removals:
             for file, line in removal.where:
                 target = shown_to_path.get(file)
@@ -74,7 +68,7 @@ def run_pull(
         mine = [n for n in plan.new if n.file == path]
         updated, positions = apply_lines(text, mine, removals.get(str(path), []))
         new_texts[path] = updated
-        placed.update({key: (_shown(path, config.root), line) for key, line in positions.items()})
+        placed.update({key: (shown(path, config.root), line) for key, line in positions.items()})
     for correction in plan.corrections:
         overrides.set(correction.key, correction.field, correction.value, correction.by, correction.at)
     if plan.new and rebuild is not None:
