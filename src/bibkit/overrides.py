@@ -27,7 +27,7 @@ from typing import Any
 
 from . import ids
 from .model import BibkitError, Record, Venue, VenueKind
-from .normalize.names import format_person, parse_people
+from .normalize.names import parse_people
 from .text import year_in
 
 FIELDS = (
@@ -111,10 +111,6 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a TOML basic string
-
-
-def person_strings(record: Record) -> list[str]:
-    return ["{" + p.last + "}" if p.literal else format_person(p) for p in record.authors]
 
 
 def apply_overrides(records: list[Record], overrides: Overrides) -> list[Record]:

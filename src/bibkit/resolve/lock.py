@@ -42,7 +42,7 @@ from ..files import write_atomic
 from ..identity import normalized_title
 from ..model import BibkitError, Person, Record
 from ..normalize.names import format_person, parse_people
-from .base import Official
+from .base import Official, Resolver
 
 LOCK_VERSION = 1
 SOURCES = ("dblp", "crossref", "s2", "arxiv")  # precedence, best first
@@ -268,7 +268,7 @@ class Chain:
     then the index's published version, then what the lock knows of a preprint."""
 
     lock: LockResolver
-    index: Any  # a Resolver (the offline index), or None
+    index: Resolver | None  # the offline index
     name: str = "rebiber+lock"
 
     def lookup(self, record: Record) -> Official | None:

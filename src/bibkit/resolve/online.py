@@ -29,7 +29,7 @@ from ..config import ONLINE_SOURCES, ResolveSettings
 from ..http import HttpError, Requester, Unreachable
 from ..identity import normalized_title
 from ..model import Kind, Record
-from .lock import Found, Lock, LockRecord, lock_keys
+from .lock import Found, Lock, lock_keys
 from .sources import (
     ARXIV_BATCH,
     S2_BATCH,
@@ -354,4 +354,4 @@ def estimate_seconds(requests: dict[str, int], points: dict[str, Endpoint]) -> f
     return sum(max(0, n - 1) * points[s].interval for s, n in requests.items() if s in points)
 
 
-__all__ = ["LockRecord", "Plan", "Run", "make_plan", "open_run"]
+__all__ = ["Plan", "Run", "make_plan", "open_run"]

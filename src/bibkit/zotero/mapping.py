@@ -52,10 +52,6 @@ def collection_key(path: tuple[str, ...]) -> str:
     return zotero_key("bibkit-collection", *path)
 
 
-def item_type(record: Record) -> str:
-    return work_type(record).zotero
-
-
 _INITIALS = re.compile(r"^[A-Z]{2,3}$")
 
 

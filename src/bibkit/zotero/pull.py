@@ -107,10 +107,6 @@ class PullPlan:
     corrected_items: set[str] = field(default_factory=set)  # item keys whose Zotero state is the new baseline
     unplaced: list[tuple[str, str, str]] = field(default_factory=list)  # (item key, title, why) not written
 
-    @property
-    def empty(self) -> bool:
-        return not (self.new or self.corrections or self.conflicts or self.removals or self.tags or self.unplaced)
-
 
 def who(meta: JSONObject) -> str:
     user = meta.get("lastModifiedByUser") or meta.get("createdByUser") or {}
