@@ -62,6 +62,7 @@ class BibFile:
 
 _EXTRA_IDS = {"lccn": "LCCN", "mrnumber": "MR", "zmnumber": "Zbl", "pmid": "PMID", "pmcid": "PMCID"}
 _EPRINT_TYPES = {"jstor": "JSTOR", "pubmed": "PMID", "hdl": "HDL", "googlebooks": "GoogleBooksID"}
+_KEYWORD_SEP = re.compile(r"[,;]")
 _DATE = re.compile(r"^\s*(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
 _MASTERS = re.compile(r"^(master'?s?|ms|msc|ma|diplom\w*)(\s*thesis)?$", re.I)
 
@@ -175,7 +176,8 @@ def record_from_fields(
     work = work_of_entry(etype, f, identifiers, bool(m), url)
     authors, others = parse_people(f.get("author", "")) if with_authors else ((), False)
     date = _DATE.match(f["date"]) if "date" in f else None
-    keywords = [k.strip() for k in re.split(r"[,;]", text(f.get("keywords", "") or f.get("keyword", ""))) if k.strip()]
+    raw_keywords = f.get("keywords", "") or f.get("keyword", "")
+    keywords = [k.strip() for k in _KEYWORD_SEP.split(text(raw_keywords)) if k.strip()] if raw_keywords else []
     # Each keyword is a place the work is filed under: a category path, levels split on "/".
     paths = tuple(tuple(p.strip() for p in k.split("/") if p.strip()) for k in keywords) or ((),)
     by_length = work in ("book", "thesis", "manuscript")  # their "pages" count pages
