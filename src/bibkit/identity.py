@@ -15,6 +15,7 @@ from unidecode import unidecode
 
 from . import ids
 from .model import Identifiers, Kind, Record
+from .normalize.richtext import plain
 
 _ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.I)
 
@@ -25,8 +26,13 @@ def normalized_title(title: str) -> str:
     return "".join(title_words(title))
 
 
+_NOT_WORD = re.compile(r"[^0-9a-z\u2e80-\U0002ffff]+")
+
+
 def title_words(title: str) -> list[str]:
     """The title's words, folded as in ``normalized_title``."""
+    if "<" in title:
+        title = plain(title)  # Zotero's <i>...</i> from a .bib is not part of the title's words
     text = unicodedata.normalize("NFKC", title).casefold()
     if text.isascii():
         folded = text
@@ -35,7 +41,7 @@ def title_words(title: str) -> list[str]:
     folded = folded.replace("-", "")  # "Pre-training" and "Pretraining" are one word
     folded = folded.replace("&", " and ")  # "Audio & Text", "Audio {\\&} Text" and "Audio and Text" too
     # Letters and digits; from the CJK radicals (U+2E80) up, every character is kept as it is.
-    return [w for w in re.split(r"[^0-9a-z\u2e80-\U0002ffff]+", folded) if w]
+    return [w for w in _NOT_WORD.split(folded) if w]
 
 
 _ACL_VOLUME = re.compile(r"(?:\.0|-\d000)$")

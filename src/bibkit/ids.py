@@ -69,7 +69,7 @@ def has_scheme(url: str) -> bool:
 
 def unescape_url(url: str) -> str:
     """A URL as some BibTeX writers store it (DBLP: content\\_cvpr\\_2018) back to the URL."""
-    return re.sub(r"\\([_%#&$~])", r"\1", url.strip())
+    return _URL_ESCAPE.sub(r"\1", url.strip())
 
 
 def clean_url(url: str) -> str:
@@ -153,10 +153,14 @@ def link_identifiers(href: str | None) -> Identifiers:
     return identifiers_from_url(clean_url(href)) if href else Identifiers()
 
 
+_URL_ESCAPE = re.compile(r"\\([_%#&$~])")
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
+
+
 def normalize_doi(doi: str) -> str:
     doi = doi.strip()
     # The case stays as written (a user copies the DOI on the paper); DOIs match case-insensitively.
-    return re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", doi, flags=re.I)
+    return _DOI_PREFIX.sub("", doi)
 
 
 _NO_IDS = Identifiers()

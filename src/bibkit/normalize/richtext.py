@@ -11,7 +11,7 @@ pylatexenc's parser; ``rich_to_latex`` writes the tags back as LaTeX commands.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from pylatexenc import latexwalker
@@ -145,8 +145,11 @@ def latex_to_rich(latex: str) -> str:
 
 
 def plain(rich: str) -> str:
-    """Zotero's text without its tags (for matching, keys and plain outputs)."""
-    return _TAG.sub("", rich) if "<" in rich else rich
+    """Zotero's text without its tags (for matching, keys and plain outputs); text whose "tags" do
+    not pair up is text."""
+    if "<" not in rich:
+        return rich
+    return _TAG.sub("", rich) if _balanced(m.group(0) for m in _TAG.finditer(rich)) else rich
 
 
 def _plain(text: str) -> str:
@@ -158,13 +161,26 @@ def rich_to_latex(rich: str, text: Callable[[str], str]) -> str:
     (escaping, brace protection)."""
     if "<" not in rich:
         return text(rich)
+    tags = list(_TAG.finditer(rich))
+    if not _balanced(tag.group(0) for tag in tags):
+        return text(rich)  # "<sub>" alone is text, not markup
     out: list[str] = []
     position = 0
-    for m in _TAG.finditer(rich):
+    for m in tags:
         out.append(text(rich[position : m.start()]) if m.start() > position else "")
         tag = m.group(0)
         out.append("}" if tag.startswith("</") else f"\\{COMMANDS.get(tag, 'textsc')}{{")
         position = m.end()
     out.append(text(rich[position:]))
-    result = "".join(out)
-    return result if result.count("{") == result.count("}") else text(plain(rich))
+    return "".join(out)
+
+
+def _balanced(tags: Iterable[str]) -> bool:
+    """Whether the tags open and close in pairs, properly nested (as Zotero's rich text does)."""
+    stack: list[str] = []
+    for tag in tags:
+        if not tag.startswith("</"):
+            stack.append("span" if tag.startswith("<span") else tag[1:-1])
+        elif not stack or stack.pop() != tag[2:-1]:
+            return False
+    return not stack

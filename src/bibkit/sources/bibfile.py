@@ -63,6 +63,7 @@ class BibFile:
 _EXTRA_IDS = {"lccn": "LCCN", "mrnumber": "MR", "zmnumber": "Zbl", "pmid": "PMID", "pmcid": "PMCID"}
 _EPRINT_TYPES = {"jstor": "JSTOR", "pubmed": "PMID", "hdl": "HDL", "googlebooks": "GoogleBooksID"}
 _KEYWORD_SEP = re.compile(r"[,;]")
+_LINK = re.compile(r"^\s*(https?://|mailto:)")
 _DATE = re.compile(r"^\s*(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
 _MASTERS = re.compile(r"^(master'?s?|ms|msc|ma|diplom\w*)(\s*thesis)?$", re.I)
 
@@ -169,10 +170,13 @@ def record_from_fields(
         found["doi"] = ids.normalize_doi(ids.unescape_url(f["doi"]))
     url = ids.unescape_url(f.get("url", "")) if f.get("url") else ""
     howpublished = f.get("howpublished", "")
-    if not url and re.match(r"^\s*(https?://|mailto:)", howpublished):
+    if not url and _LINK.match(howpublished):
         url = ids.unescape_url(howpublished.strip())  # Zotero's importer reads such a howpublished as the URL
-    from_url = ids.identifiers_from_url(url) if url else Identifiers()
-    identifiers = ids.merge_identifiers(Identifiers(**found), from_url) if url else Identifiers(**found)
+    if url:  # the link's identifiers fill those the fields do not name (one construction, no replace)
+        for name, value in vars(ids.identifiers_from_url(url)).items():
+            if value and not found.get(name):
+                found[name] = value
+    identifiers = Identifiers(**found)
     work = work_of_entry(etype, f, identifiers, bool(m), url)
     authors, others = parse_people(f.get("author", "")) if with_authors else ((), False)
     date = _DATE.match(f["date"]) if "date" in f else None
@@ -197,7 +201,7 @@ def record_from_fields(
         categories=paths,
         pages="" if by_length else f.get("pages", "").strip(),
         key=key,
-        site=text(howpublished) if work in ("blogPost", "webpage") and not re.match(r"https?://", howpublished) else "",
+        site=text(howpublished) if work in ("blogPost", "webpage") and not _LINK.match(howpublished) else "",
         nickname=text(f.get("shorttitle", "")),
         month=month_number(f.get("month", "")) or (int(date.group(2)) if date and date.group(2) else None),
         volume=f.get("volume", "").strip(),
@@ -241,7 +245,7 @@ def _details(
     if f.get("address") and f.get("location") and work == "conferencePaper":
         extra.append(f"event-place: {text(f['location'])}")
     howpublished = f.get("howpublished", "")
-    if howpublished and not re.match(r"^\s*(https?://|mailto:)", howpublished):
+    if howpublished and not _LINK.match(howpublished):
         if work not in ("blogPost", "webpage", "computerProgram", "preprint"):
             extra.append(f"Published: {text(howpublished)}")
     type_label = text(f.get("type", ""))
