@@ -10,8 +10,8 @@ indented, one record per identifier) so a pull request that adds a paper shows a
         "arxiv:1706.03762": {
           "asked": {"arxiv": "2026-12-02", "s2": "2026-12-02"},
           "fields": {
-            "author": {"fetched": "2026-12-02", "source": "dblp", "value": ["Vaswani, Ashish", ...]},
-            "venue": {"fetched": "2026-12-02", "source": "dblp", "value": "Advances in Neural ..."},
+            "author": {"value": ["Vaswani, Ashish", ...], "source": "dblp", "fetched": "2026-12-02"},
+            "venue": {"value": "Advances in Neural ...", "source": "dblp", "fetched": "2026-12-02"},
             ...
           }
         }
