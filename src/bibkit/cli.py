@@ -161,10 +161,13 @@ def build(
     root = Path.cwd()
     config = _select(lists, out_dir, config_path)
     options = WriteOptions(ascii=ascii_, short_venues=short_venues, scholar_arxiv=scholar_arxiv)
+    incomplete = ""
     if online:
         if resolve is False:
             raise click.UsageError("--online resolves; it cannot go with --no-resolve")
-        _resolve_online(config, index_path, refresh_days=None, dry_run=dry_run, as_json_=False, quiet=as_json_)
+        incomplete = _resolve_online(
+            config, index_path, refresh_days=None, dry_run=dry_run, as_json_=False, quiet=as_json_
+        )
     result = _build_lists(config, options, resolve, upgrade_preprints, index_path)
 
     written: dict[Path, str] = {}
@@ -179,6 +182,8 @@ def build(
     errors = [p for p in result.problems if p.is_error]
     if errors:
         fail(f"{len(errors)} error(s): " + "; ".join(str(p) for p in errors[:3]))
+    if incomplete:
+        fail(f"built with what was resolved; {incomplete}")
     if strict and result.problems:
         kinds = ", ".join(sorted({p.kind for p in result.problems}))
         fail(f"--strict: {len(result.problems)} warning(s) reported ({kinds})")
