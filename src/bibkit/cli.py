@@ -506,8 +506,7 @@ def sync_command(
             _print_offline_plan(records, origin, as_json_)
             return
         raise click.ClickException("no Zotero group: pass --group ID or set [zotero] group in bibkit.toml")
-    client = _zotero_client(group, endpoint, api_key_file or settings.api_key_file, retry_budget, verbose)
-    gateway, api_key = client
+    gateway, api_key = _zotero_client(group, endpoint, api_key_file or settings.api_key_file, retry_budget, verbose)
     state_file = state_path or Path(settings.state_dir) / f".zotero-sync-{group}.json"
     state = SyncState.load(state_file, group)
     total = len(records) + sum(1 for r in records if r.notes) + 10
