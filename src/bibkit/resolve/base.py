@@ -118,14 +118,16 @@ def apply_official(record: Record, official: Official) -> tuple[Record, tuple[st
         if getattr(official, name) and getattr(official, name) != getattr(record, name):
             changed.append(name)
     published = venue is not None and venue.kind not in (VenueKind.PREPRINT, VenueKind.OTHER)
-    month = record.month if not official.published or not published or record.published else None
+    # A preprint's month is not its published version's; a preprint still takes the source's month.
+    upgraded = official.published and not record.published
+    month = None if upgraded else record.month or (official.month if not published else None)
     updated = replace(
         record,
         title=title,
         authors=authors,
         others=record.others if authors == record.authors else False,
         year=year,
-        month=month or (official.month if not published else None),
+        month=month,
         venue=venue,
         ids=new_ids,
         url=url,
