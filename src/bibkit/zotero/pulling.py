@@ -18,10 +18,8 @@ from ..model import Record
 from ..overrides import Overrides
 from ..sources.markdown.write import block_end
 from .gateway import Gateway
-from .mapping import MARKER_TAG, managed_view
 from .pull import Prefer, PullPlan, adoption_overrides, apply_lines, plan_pull
 from .sync import SyncState
-from .types import ItemData
 
 
 @dataclass
@@ -89,12 +87,4 @@ def advance_state(state: SyncState, plan: PullPlan) -> None:
     for key, data in plan.remote.items():
         state.items[key] = data
         if key in plan.corrected_items or any(n.zotero_key == key for n in plan.new):
-            _baseline(state, key, data)
-
-
-def _baseline(state: SyncState, key: str, data: ItemData) -> None:
-    state.written[key] = {
-        "managed": managed_view(data),
-        "tags": [t["tag"] for t in data.get("tags", []) if t["tag"] == MARKER_TAG or t.get("type") == 1],
-        "collections": list(data.get("collections", [])),
-    }
+            state.remember_written(data)  # Zotero's state of it is the baseline now
