@@ -66,11 +66,20 @@ def _field(text: str, name: str) -> str:
     return ""
 
 
+DBLP_NUMBER = re.compile(r"\s+\d{4}$")  # "Wei Li 0001": DBLP's number for homonyms
+_DASHES = re.compile(r"\s*-+\s*")
+
+
+def bibtex_pages(pages: str) -> str:
+    """A page range as BibTeX writes it: "1-10", "1 - 10" and "1--10" are "1--10"."""
+    return _DASHES.sub("--", pages.strip())
+
+
 def families_of(raw_authors: str) -> set[str]:
     """Family names, cheaply: "Last, First" or "First Last" (DBLP's "0001" suffixes dropped)."""
     families = set()
     for name in re.split(r"\s+and\s+", strip_latex(raw_authors)):
-        name = re.sub(r"\s+\d{4}$", "", name.strip())
+        name = DBLP_NUMBER.sub("", name.strip())
         if not name or name.lower() == "others":
             continue
         family = name.split(",")[0] if "," in name else name.split()[-1]
@@ -307,7 +316,7 @@ def parse_official(bibtex: str, source: str) -> Official | None:
     authors, _ = parse_people(f.get("author", ""))
     year = year_in(f.get("year", ""))
     venue = f.get("booktitle") or f.get("journal") or ""
-    pages = re.sub(r"\s*-+\s*", "--", f.get("pages", "").strip())
+    pages = bibtex_pages(f.get("pages", ""))
     return Official(
         entry_type=entry.entry_type.lower(),
         title=to_text(f.get("title", "")),

@@ -34,18 +34,17 @@ from ..model import Person
 from ..normalize.names import parse_person
 from ..text import year_in
 from .lock import Found
-from .official_index import parse_official
+from .official_index import DBLP_NUMBER, bibtex_pages, parse_official
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV_NS = "{http://arxiv.org/schemas/atom}"
 ARXIV_BATCH = 100  # ids per arXiv request: 10 requests per 1,000 ids, URLs well under 4 kB
 S2_BATCH = 500  # the documented maximum of /paper/batch
 S2_FIELDS = "title,authors,year,venue,publicationVenue,externalIds,journal,publicationDate"
-_DBLP_SUFFIX = re.compile(r"\s+\d{4}$")  # "Wei Li 0001": DBLP's homonym number
 
 
 def _people(names: list[str]) -> tuple[Person, ...]:
-    return tuple(parse_person(_DBLP_SUFFIX.sub("", n)) for n in names if n.strip())
+    return tuple(parse_person(DBLP_NUMBER.sub("", n)) for n in names if n.strip())
 
 
 def _text(node: ET.Element | None) -> str:
@@ -175,7 +174,7 @@ def _s2_found(paper: dict[str, Any]) -> Found:
         month=int(date[5:7]) if re.match(r"\d{4}-\d\d", date) else None,
         entry_type=entry_type,
         venue=venue,
-        pages=re.sub(r"\s*-+\s*", "--", str(journal.get("pages") or "").strip()) if venue else "",
+        pages=bibtex_pages(str(journal.get("pages") or "")) if venue else "",
         volume=str(journal.get("volume") or "").strip() if venue else "",
         doi="" if _is_arxiv_doi(doi) else doi,
         arxiv=str(external.get("ArXiv") or ""),
@@ -213,7 +212,7 @@ def _dblp_bib(response: httpx.Response, key: str) -> Found | None:
     return Found(
         source="dblp",
         title=official.title.rstrip("."),
-        authors=tuple(Person(_DBLP_SUFFIX.sub("", p.last), p.first, p.von, p.jr, p.literal) for p in official.authors),
+        authors=tuple(Person(DBLP_NUMBER.sub("", p.last), p.first, p.von, p.jr, p.literal) for p in official.authors),
         year=official.year,
         entry_type="" if corr else official.entry_type,
         venue="" if corr else official.venue_name,
@@ -292,7 +291,7 @@ def _crossref_work(response: httpx.Response) -> Found | None:
         entry_type=entry_type if venue else "",
         venue=venue,
         publisher=str(message.get("publisher") or "") if venue else "",
-        pages=re.sub(r"\s*-+\s*", "--", str(message.get("page") or "")) if venue else "",
+        pages=bibtex_pages(str(message.get("page") or "")) if venue else "",
         volume=str(message.get("volume") or "") if venue else "",
         number=str(message.get("issue") or "") if venue else "",
         doi=str(message.get("DOI") or ""),
