@@ -94,24 +94,29 @@ def work_of_entry(etype: str, f: dict[str, str], identifiers: Identifiers, arxiv
     return "document"
 
 
-def _venue(work: str, f: dict[str, str], text: Callable[[str], str]) -> Venue | None:
-    """Where the work appeared (the container the work-type table names), as a venue."""
+_BY_LENGTH = frozenset({"book", "thesis", "manuscript"})  # their "pages" count the pages
+_VENUE_KINDS = {
+    "conferencePaper": VenueKind.CONFERENCE,
+    "journalArticle": VenueKind.JOURNAL,
+    "report": VenueKind.REPORT,
+    "preprint": VenueKind.PREPRINT,
+}
+
+
+def _venue(work: str, f: dict[str, str], text: Callable[[str], str], journal: str) -> Venue | None:
+    """Where the work appeared (the container the work-type table names), as a venue. ``journal``
+    is the journal field's text, already converted."""
     container = TYPES[work].container[0]
-    name = text(f.get(container, "")) if container else ""
+    name = text(f.get(container, "")) if container and container != "journal" else ""
     if work == "journalArticle":  # a full journal name (fjournal) before its abbreviation
-        name = text(f.get("fjournal") or f.get("journal") or f.get("journaltitle") or "")
+        name = text(f["fjournal"]) if f.get("fjournal") else journal or text(f.get("journaltitle", ""))
     elif work == "thesis":
         name = text(f.get("school") or f.get("institution") or "")
     elif work == "report":
         name = text(f.get("institution") or f.get("organization") or "")
     if not name or work in ("blogPost", "webpage"):
         return None
-    kind = {
-        "conferencePaper": VenueKind.CONFERENCE,
-        "journalArticle": VenueKind.JOURNAL,
-        "report": VenueKind.REPORT,
-        "preprint": VenueKind.PREPRINT,
-    }.get(work, VenueKind.OTHER)
+    kind = _VENUE_KINDS.get(work, VenueKind.OTHER)
     return Venue(acronym="", name=name, kind=kind, institution=name if work == "report" else "")
 
 
@@ -184,7 +189,6 @@ def record_from_fields(
     keywords = [k.strip() for k in _KEYWORD_SEP.split(text(raw_keywords)) if k.strip()] if raw_keywords else []
     # Each keyword is a place the work is filed under: a category path, levels split on "/".
     paths = tuple(tuple(p.strip() for p in k.split("/") if p.strip()) for k in keywords) or ((),)
-    by_length = work in ("book", "thesis", "manuscript")  # their "pages" count pages
     publisher = text(f.get("publisher", ""))
     if not publisher and work not in ("report", "thesis"):
         publisher = text(f.get("institution", "") or f.get("organization", ""))
@@ -195,11 +199,11 @@ def record_from_fields(
         authors=authors,
         others=others,
         year=year_in(f.get("year", "")) or (int(date.group(1)) if date else None),
-        venue=_venue(work, f, text),
+        venue=_venue(work, f, text, journal),
         ids=identifiers,
         url=url,
         categories=paths,
-        pages="" if by_length else f.get("pages", "").strip(),
+        pages="" if work in _BY_LENGTH else f.get("pages", "").strip(),
         key=key,
         site=text(howpublished) if work in ("blogPost", "webpage") and not _LINK.match(howpublished) else "",
         nickname=text(f.get("shorttitle", "")),
@@ -214,26 +218,27 @@ def record_from_fields(
     )
     if not exact_text:
         return record
-    return replace(record, **_details(etype, work, f, text, with_authors, identifiers, date, by_length))
+    return replace(record, **_details(record, etype, f, text, with_authors, journal, date))
 
 
 def _details(
+    record: Record,
     etype: str,
-    work: str,
     f: dict[str, str],
     text: Callable[[str], str],
     with_authors: bool,
-    identifiers: Identifiers,
+    journal: str,
     date: re.Match[str] | None,
-    by_length: bool,
 ) -> dict[str, Any]:
-    """What a whole reading adds to matching's: notes, identifiers for Extra, editors, ISBN..."""
+    """What a whole reading adds to matching's record: notes, identifiers for Extra, editors,
+    ISBN..."""
+    work = record.work
     extra = [f"{label}: {f[name].strip()}" for name, label in _EXTRA_IDS.items() if f.get(name, "").strip()]
     eprint = f.get("eprint", "").strip()
     prefix = (f.get("archiveprefix", "") or f.get("eprinttype", "")).lower()
     if eprint and prefix in _EPRINT_TYPES:
         extra.append(f"{_EPRINT_TYPES[prefix]}: {eprint}")
-    elif eprint and prefix in ("", "arxiv") and not identifiers.arxiv:
+    elif eprint and prefix in ("", "arxiv") and not record.ids.arxiv:
         extra.append(f"arXiv: {eprint}")  # not an arXiv id bibkit knows: kept, not lost
     notes = []
     note = text(f.get("note", ""))
@@ -253,8 +258,8 @@ def _details(
         type_label = "Master's Thesis" if etype == "mastersthesis" or type_label else "PhD Thesis"
     journal_abbrev = text(f.get("shortjournal", ""))
     if f.get("fjournal") and f.get("journal") and work == "journalArticle":
-        journal_abbrev = journal_abbrev or text(f["journal"])
-    title = text(f.get("title", "")).strip()
+        journal_abbrev = journal_abbrev or journal
+    title = record.title
     subtitle = text(f.get("subtitle", "")).strip()
     if subtitle:
         title = f"{title}{'' if re.search(r'[-–—:!?.;]$', title) else ':'} {subtitle}".strip()
@@ -274,7 +279,7 @@ def _details(
         "access_date": (f.get("urldate", "") or f.get("lastchecked", "")).strip(),
         "journal_abbrev": journal_abbrev,
         "type_label": type_label,
-        "num_pages": f.get("pagetotal", "").strip() or (f.get("pages", "").strip() if by_length else ""),
+        "num_pages": f.get("pagetotal", "").strip() or (f.get("pages", "").strip() if work in _BY_LENGTH else ""),
         "volumes": f.get("volumes", "").strip(),
         "event": text(f.get("eventtitle", "")),
         "files": _files(f["file"]) if f.get("file") else (),
