@@ -42,21 +42,21 @@ from .sources import (
     hit_title,
 )
 
-DEFAULT_API = {
-    "arxiv": "https://export.arxiv.org/api/query",
-    "s2": "https://api.semanticscholar.org/graph/v1",
-    "dblp": "https://dblp.org",
-    "crossref": "https://api.crossref.org",
+
+@dataclass(frozen=True)
+class Service:
+    name: str  # as messages name it
+    api: str  # the public base URL
+    env: str  # the environment variable that points elsewhere (a mirror, a local stand-in)
+    interval: float  # seconds between two requests: arXiv's terms of use ask for 3; the rest, polite
+
+
+SERVICES = {
+    "arxiv": Service("arXiv", "https://export.arxiv.org/api/query", "BIBKIT_ARXIV_API", 3.0),
+    "s2": Service("Semantic Scholar", "https://api.semanticscholar.org/graph/v1", "BIBKIT_S2_API", 1.0),
+    "dblp": Service("DBLP", "https://dblp.org", "BIBKIT_DBLP_API", 1.0),
+    "crossref": Service("Crossref", "https://api.crossref.org", "BIBKIT_CROSSREF_API", 0.2),
 }
-ENV_API = {
-    "arxiv": "BIBKIT_ARXIV_API",
-    "s2": "BIBKIT_S2_API",
-    "dblp": "BIBKIT_DBLP_API",
-    "crossref": "BIBKIT_CROSSREF_API",
-}
-# Seconds between two requests: arXiv's terms of use ask for 3; the others are kept as polite.
-DEFAULT_INTERVAL = {"arxiv": 3.0, "s2": 1.0, "dblp": 1.0, "crossref": 0.2}
-NAMES = {"arxiv": "arXiv", "s2": "Semantic Scholar", "dblp": "DBLP", "crossref": "Crossref"}
 GIVE_UP_AFTER = 3  # failed requests in a row before a source is skipped for the rest of the run
 RETRY_BUDGET = 120.0
 
@@ -74,8 +74,9 @@ def endpoints(settings: ResolveSettings, environ: dict[str, str] | None = None) 
     override = env.get("BIBKIT_MIN_INTERVAL")
     out = {}
     for source in ONLINE_SOURCES:
-        base = env.get(ENV_API[source]) or settings.api.get(source) or DEFAULT_API[source]
-        interval = settings.interval.get(source, DEFAULT_INTERVAL[source])
+        service = SERVICES[source]
+        base = env.get(service.env) or settings.api.get(source) or service.api
+        interval = settings.interval.get(source, service.interval)
         if override:
             try:
                 interval = max(0.0, float(override))
@@ -210,7 +211,7 @@ class Run:
                 if isinstance(exc, Unreachable) or self._failures[source] >= GIVE_UP_AFTER:
                     stats.skipped = str(exc)
                     message = (
-                        f"{NAMES[source]} keeps failing ({exc}); skipped for the rest of this run. What was "
+                        f"{SERVICES[source].name} keeps failing ({exc}); skipped for the rest of this run. What was "
                         "resolved is kept; run `bibkit resolve` again to complete the rest."
                     )
                 else:
@@ -331,7 +332,12 @@ def open_run(
         )
         point = points[source]
         return Requester(
-            client, point.base, name=NAMES[source], min_interval=point.interval, budget=RETRY_BUDGET, sleep=sleep
+            client,
+            point.base,
+            name=SERVICES[source].name,
+            min_interval=point.interval,
+            budget=RETRY_BUDGET,
+            sleep=sleep,
         )
 
     s2_key = env.get("S2_API_KEY", "")
