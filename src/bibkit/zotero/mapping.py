@@ -138,10 +138,6 @@ def _type_fields(record: Record, work: WorkType) -> dict[str, str]:
     return fields
 
 
-def _rich(text: str) -> str:
-    return latex_to_rich(text) if text else ""
-
-
 def to_item(record: Record) -> Mapped:
     """Zotero item JSON for a record (which must have its citation key): the work type decides
     the item type and where each part goes (``worktype.TYPES``)."""
@@ -171,7 +167,7 @@ def to_item(record: Record) -> Mapped:
         ("journalAbbreviation", record.journal_abbrev),
         ("numPages", record.num_pages),
         ("numberOfVolumes", record.volumes),
-        ("pages", _rich(record.pages)),
+        ("pages", latex_to_rich(record.pages)),  # "1--10" as Zotero shows it: "1–10"
     ):
         if value and work.accepts(name) and name not in fields:
             fields[name] = value
