@@ -193,7 +193,9 @@ def test_dry_run_says_what_it_would_ask_and_asks_nothing(tmp_path: Path, stand_i
     app, base = stand_in
     result = run(["resolve", "--dry-run", "--json"], project(tmp_path), environment(base))
     assert result.exit_code == 0
-    plan = json.loads(result.stdout)["plan"]
+    report = json.loads(result.stdout)
+    assert report["seconds_at_least"] == 0, "no pauses with BIBKIT_MIN_INTERVAL=0"
+    plan = report["plan"]
     assert plan["arxiv"]["ids"] == 3 and plan["arxiv"]["requests"] == 1
     assert plan["arxiv"]["url"] == f"{base}/arxiv/api/query" and plan["arxiv"]["interval_seconds"] == 0
     assert plan["s2"] == {**plan["s2"], "ids": 4, "requests": 1}

@@ -301,6 +301,10 @@ def _resolve_online(
     points = endpoints(config.resolve)
     if dry_run:
         data = resolve_dict(config.lock_path, plan, points, None, coverage(before), None, 0.0)
+        planned = plan.requests()
+        first = {"arxiv": planned["arxiv"], "s2": planned["s2"], "dblp": planned["dblp_search"]}
+        # The pauses alone of the requests known before any answer, at the intervals configured.
+        data["seconds_at_least"] = round(estimate_seconds(first, points), 1)
         click.echo(to_json(data) if as_json_ else resolve_summary(data), err=quiet)
         return ""
     run = open_run(lock, config.resolve)

@@ -372,6 +372,7 @@ def resolve_summary(data: JSON) -> str:
                 if data["pending_from_earlier_runs"]
                 else ""
             )
+            + f"; at least {data.get('seconds_at_least', 0):g} s of pauses between requests"
         )
     else:
         for name, s in data["sources"].items():
