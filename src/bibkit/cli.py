@@ -207,10 +207,12 @@ def dedupe(bib_file: Path, output: Path | None, dry_run: bool, as_json_: bool) -
     kept unchanged; merged-away keys are kept in the survivor's `ids` field.
     """
     from .bibdedupe import dedupe_text
+    from .perf import bulk_step
     from .report import dedupe_dict, dedupe_lines, to_json
 
     text = read_text(bib_file)
-    result = dedupe_text(text, str(bib_file))
+    with bulk_step():
+        result = dedupe_text(text, str(bib_file))
     target = output or bib_file
     to_stdout = is_stdout(target)
     changed = False
