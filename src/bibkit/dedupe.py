@@ -242,7 +242,8 @@ class _Finder:
 
     records: Sequence[Record]
     families: Callable[[int], list[str]] | None
-    titles: list[str] = field(init=False)
+    words: list[list[str]] = field(init=False)  # each title's folded words (see identity.title_words)
+    titles: list[str] = field(init=False)  # each title folded (identity.normalized_title)
     uf: _UnionFind = field(init=False)
     suspects: dict[tuple[int, int], Pair] = field(default_factory=dict)
     cache: dict[int, list[str]] = field(default_factory=dict)
@@ -252,7 +253,8 @@ class _Finder:
     word_counts: Counter[str] | None = None  # titles each word appears in, counted when first needed
 
     def __post_init__(self) -> None:
-        self.titles = [normalized_title(r.title) for r in self.records]
+        self.words = [title_words(r.title) for r in self.records]
+        self.titles = ["".join(w) for w in self.words]
         self.uf = _UnionFind(len(self.records))
 
     def group_ids(self, i: int) -> dict[str, str]:
@@ -292,7 +294,7 @@ class _Finder:
     def rare(self, word: str) -> bool:
         """A word found in at most two titles of the input: maybe a typo's form, not surely a word."""
         if self.word_counts is None:
-            self.word_counts = Counter(w for r in self.records for w in set(title_words(r.title)))
+            self.word_counts = Counter(w for words in self.words for w in set(words))
         return self.word_counts[word] <= 2
 
     def suspect(self, a: int, b: int, score: float, why_not: str) -> None:
@@ -354,19 +356,30 @@ class _Finder:
             self.suspect(a, b, 100.0, "a short title alone, with no year or author to confirm")
 
     def similar_titles(self, threshold: float) -> None:
-        """Tier 3: similar titles among sorted neighbours (by title and by reversed title)."""
+        """Tier 3: similar titles among sorted neighbours (by title and by reversed title).
+
+        The similarity of every neighbour pair is computed first, in one pass per distance in the
+        window (rapidfuzz in a comprehension: no Python call per pair); the few pairs that reach
+        the threshold are then judged in neighbourhood order, as a pair-by-pair walk would."""
         titles = self.titles
         candidates = [i for i, t in enumerate(titles) if len(t) >= MIN_FUZZY_LENGTH and not has_cjk(t)]
+        ratio = fuzz.ratio
         for order in (sorted(candidates, key=lambda i: titles[i]), sorted(candidates, key=lambda i: titles[i][::-1])):
-            for pos, a in enumerate(order):
-                for b in order[pos + 1 : pos + 1 + WINDOW]:
-                    if self.uf.find(a) != self.uf.find(b) and titles[a] != titles[b]:
-                        self.merge_similar(a, b, threshold)
+            ordered = [titles[i] for i in order]
+            close = sorted(
+                (pos, step, score)
+                for step in range(1, WINDOW + 1)
+                for pos, (x, y) in enumerate(zip(ordered, ordered[step:], strict=False))
+                if x != y and (score := ratio(x, y, score_cutoff=threshold))
+            )
+            for pos, step, score in close:
+                a, b = order[pos], order[pos + step]
+                if self.uf.find(a) != self.uf.find(b):
+                    self.merge_similar(a, b, score)
 
-    def merge_similar(self, a: int, b: int, threshold: float) -> None:
+    def merge_similar(self, a: int, b: int, score: float) -> None:
         records = self.records
-        score = fuzz.ratio(self.titles[a], self.titles[b], score_cutoff=threshold)
-        if not score or not _comparable(records[a], records[b]):
+        if not _comparable(records[a], records[b]):
             return
         words, typo = _differs_by_words(records[a].title, records[b].title, self.rare)
         if not words and typo:

@@ -152,7 +152,8 @@ def record_from_fields(
 
     ``with_authors=False`` leaves names unparsed (the costliest part) for callers that
     parse them on demand (see ``BibItem.families``). ``exact_text=False`` reads only what
-    matching needs (deduplication of large files), with folded text."""
+    matching needs (deduplication of large files): identifiers, title, year, venue and kind, with
+    folded text."""
     # Display needs Zotero's text (Unicode, rich-text tags); matching only folded letters, which
     # is much cheaper.
     convert = latex_to_rich if exact_text else strip_latex
@@ -185,44 +186,28 @@ def record_from_fields(
     work = work_of_entry(etype, f, identifiers, bool(m), url)
     authors, others = parse_people(f.get("author", "")) if with_authors else ((), False)
     date = _DATE.match(f["date"]) if "date" in f else None
-    raw_keywords = f.get("keywords", "") or f.get("keyword", "")
-    keywords = [k.strip() for k in _KEYWORD_SEP.split(text(raw_keywords)) if k.strip()] if raw_keywords else []
-    # Each keyword is a place the work is filed under: a category path, levels split on "/".
-    paths = tuple(tuple(p.strip() for p in k.split("/") if p.strip()) for k in keywords) or ((),)
-    publisher = text(f.get("publisher", ""))
-    if not publisher and work not in ("report", "thesis"):
-        publisher = text(f.get("institution", "") or f.get("organization", ""))
-    record = Record(
+    source = Source(file, line, list_name)
+    record = Record(  # what matching needs
         kind=kind_of(work),
         title=text(f.get("title", "")).strip(),
-        sources=(Source(file, line, list_name),) * len(paths),
+        sources=(source,),
         authors=authors,
         others=others,
         year=year_in(f.get("year", "")) or (int(date.group(1)) if date else None),
         venue=_venue(work, f, text, journal),
         ids=identifiers,
         url=url,
-        categories=paths,
-        pages="" if work in _BY_LENGTH else f.get("pages", "").strip(),
         key=key,
-        site=text(howpublished) if work in ("blogPost", "webpage") and not _LINK.match(howpublished) else "",
-        nickname=text(f.get("shorttitle", "")),
-        month=month_number(f.get("month", "")) or (int(date.group(2)) if date and date.group(2) else None),
-        volume=f.get("volume", "").strip(),
-        issue=(f.get("number", "") or f.get("issue", "")).strip(),
-        publisher=publisher,
-        place=text(f.get("address", "") or f.get("location", "")),
-        abstract=text(f.get("abstract", "")),
-        language=text(f.get("language", "") or f.get("langid", "")),
         work=work,
     )
     if not exact_text:
         return record
-    return replace(record, **_details(record, etype, f, text, with_authors, journal, date))
+    return replace(record, **_details(record, source, etype, f, text, with_authors, journal, date))
 
 
 def _details(
     record: Record,
+    source: Source,
     etype: str,
     f: dict[str, str],
     text: Callable[[str], str],
@@ -230,9 +215,17 @@ def _details(
     journal: str,
     date: re.Match[str] | None,
 ) -> dict[str, Any]:
-    """What a whole reading adds to matching's record: notes, identifiers for Extra, editors,
-    ISBN..."""
+    """What a whole reading adds to matching's record: the places it is filed under (keywords),
+    pages, publisher, notes, identifiers for Extra, editors, ISBN..."""
     work = record.work
+    raw_keywords = f.get("keywords", "") or f.get("keyword", "")
+    keywords = [k.strip() for k in _KEYWORD_SEP.split(text(raw_keywords)) if k.strip()] if raw_keywords else []
+    # Each keyword is a place the work is filed under: a category path, levels split on "/".
+    paths = tuple(tuple(p.strip() for p in k.split("/") if p.strip()) for k in keywords) or ((),)
+    publisher = text(f.get("publisher", ""))
+    if not publisher and work not in ("report", "thesis"):
+        publisher = text(f.get("institution", "") or f.get("organization", ""))
+    howpublished = f.get("howpublished", "")
     extra = [f"{label}: {f[name].strip()}" for name, label in _EXTRA_IDS.items() if f.get(name, "").strip()]
     eprint = f.get("eprint", "").strip()
     prefix = (f.get("archiveprefix", "") or f.get("eprinttype", "")).lower()
@@ -249,7 +242,6 @@ def _details(
     notes += [text(f[name]) for name in ("annote", "annotation", "comment", "review") if f.get(name)]
     if f.get("address") and f.get("location") and work == "conferencePaper":
         extra.append(f"event-place: {text(f['location'])}")
-    howpublished = f.get("howpublished", "")
     if howpublished and not _LINK.match(howpublished):
         if work not in ("blogPost", "webpage", "computerProgram", "preprint"):
             extra.append(f"Published: {text(howpublished)}")
@@ -265,6 +257,18 @@ def _details(
         title = f"{title}{'' if re.search(r'[-–—:!?.;]$', title) else ':'} {subtitle}".strip()
     day = f.get("day", "") or (date.group(3) if date and date.group(3) else "")
     return {
+        "sources": (source,) * len(paths),
+        "categories": paths,
+        "pages": "" if work in _BY_LENGTH else f.get("pages", "").strip(),
+        "site": text(howpublished) if work in ("blogPost", "webpage") and not _LINK.match(howpublished) else "",
+        "nickname": text(f.get("shorttitle", "")),
+        "month": month_number(f.get("month", "")) or (int(date.group(2)) if date and date.group(2) else None),
+        "volume": f.get("volume", "").strip(),
+        "issue": (f.get("number", "") or f.get("issue", "")).strip(),
+        "publisher": publisher,
+        "place": text(f.get("address", "") or f.get("location", "")),
+        "abstract": text(f.get("abstract", "")),
+        "language": text(f.get("language", "") or f.get("langid", "")),
         "title": title,
         "notes": tuple(notes),
         "extra": tuple(extra),

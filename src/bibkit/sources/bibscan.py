@@ -26,11 +26,12 @@ _BARE = re.compile(r"[^\s,#}]+")
 _SEP = re.compile(r"\s*#\s*")
 _QUOTE_STOPS = re.compile(r'[{}"]')
 _GAP = re.compile(r"[\s,]*")
-# A whole field whose value has no nested braces, in one match (most fields): C speed.
+# The separator before a field and the whole field, when its value has at most one level of inner
+# braces ("{BERT}: ..."), in one match: the great majority of fields, read at C speed.
 _SIMPLE_FIELD = re.compile(
-    r"([A-Za-z_][\w\-:.+]*)\s*=\s*"
+    r"[\s,]*+([A-Za-z_][\w\-:.+]*)\s*=\s*"
     r'(\{(?:[^{}]++|\{[^{}]*+\})*+\}|"(?:[^"{}]++|\{[^{}]*+\})*+"|[\w\-:.+]++)(?=\s*[,}])'
-)  # values with at most one level of inner braces ("{BERT}: ..."), the great majority
+)
 _KEY = re.compile(r"\s*([^,{}\n]*?)\s*(?:,|(?=}))")  # lenient, even empty: readers and `check` judge the key
 _SPECIAL = {"comment", "preamble", "string"}
 
@@ -119,9 +120,10 @@ def _read_value(body: str, pos: int, limit: int, macros: dict[str, str]) -> tupl
         pos = sep.end()
 
 
-def _parse_entry(block: ScannedBlock, text: str, pos: int, limit: int, macros: dict[str, str]) -> int:
+def _parse_entry(block: ScannedBlock, text: str, pos: int, limit: int, macros: dict[str, str], base: int) -> int:
     """Read key and fields from just after the opening brace; return the index past the
-    closing brace.  Values are read once, braces counted once: no second pass."""
+    closing brace.  Values are read once, braces counted once: no second pass.  ``base`` is
+    where the block starts in ``text`` (field offsets are kept relative to it)."""
     m = _KEY.match(text, pos, limit)
     if not m:
         raise ValueError("no key")
@@ -129,32 +131,34 @@ def _parse_entry(block: ScannedBlock, text: str, pos: int, limit: int, macros: d
     pos = m.end()
     if text.startswith("}", pos):
         return pos + 1  # an entry with a key and no fields
+    fields, raw, offsets, names = block.fields, block.raw, block.field_offsets, block.field_names
+    simple = _SIMPLE_FIELD.match
     while True:
+        m = simple(text, pos, limit)
+        if m:
+            name, value = m.groups()
+            low = name.lower()
+            offsets[low] = m.start(1) - base
+            fields[low] = (value[1:-1] if value[0] in '{"' else _expand(value, macros)).strip()
+            raw[low] = value
+            names.append(name)
+            pos = m.end()
+            continue
         pos = _GAP.match(text, pos, limit).end()  # type: ignore[union-attr]  # matches the empty string
         if pos >= limit:
             raise ValueError("the entry does not close before the next entry")
         if text[pos] == "}":
             return pos + 1
-        m = _SIMPLE_FIELD.match(text, pos, limit)
-        if m:
-            raw = m.group(2)
-            low = m.group(1).lower()
-            block.field_offsets[low] = pos  # absolute for now; scan() makes it relative to the block
-            block.fields[low] = (raw[1:-1] if raw[0] in '{"' else _expand(raw, macros)).strip()
-            block.raw[low] = raw
-            block.field_names.append(m.group(1))
-            pos = m.end()
-            continue
         m = _FIELD_NAME.match(text, pos, limit)
         if not m:
             raise ValueError(f"expected a field name near {text[pos : pos + 20]!r}")
         value_start = m.end()
         low = m.group(1).lower()
-        block.field_offsets[low] = m.start() + len(m.group(0)) - len(m.group(0).lstrip())
+        offsets[low] = m.start(1) - base
         value, pos = _read_value(text, value_start, limit, macros)
-        block.fields[low] = value.strip()
-        block.raw[low] = text[value_start:pos].strip()
-        block.field_names.append(m.group(1))
+        fields[low] = value.strip()
+        raw[low] = text[value_start:pos].strip()
+        names.append(m.group(1))
 
 
 def _paren_end(text: str, open_pos: int, limit: int) -> int:
@@ -245,14 +249,13 @@ def scan(text: str) -> list[ScannedBlock]:
             continue
         block = ScannedBlock("entry", "", line, entry_type)
         try:
-            end = _parse_entry(block, source, open_pos + 1, limit, macros)
+            end = _parse_entry(block, source, open_pos + 1, limit, macros, start - offset)
         except ValueError as exc:
             # Kept whole up to the next entry, as bibtexparser keeps a failed block.
             add(ScannedBlock("failed", text[start:next_start], line, entry_type, error=str(exc)))
             pos = next_start
             continue
         block.text = text[start : end + offset]
-        block.field_offsets = {name: at - start + offset for name, at in block.field_offsets.items()}
         add(block)
         pos = end + offset
     if pos < len(text):
