@@ -33,7 +33,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from . import ids
-from .identity import normalized_title, strong_tokens, title_words
+from .identity import MatchKey, match_key_of, normalized_title, title_words
 from .model import Kind, Link, Merge, Person, Record, Suspect, fill_gaps
 from .text import has_cjk
 
@@ -95,11 +95,12 @@ class _UnionFind:
         return True
 
 
-def _id_map(record: Record) -> dict[str, str]:
-    """A record's identifiers by scheme, as deduplication compares them (an arXiv DataCite DOI is
-    the arXiv id; an ACL Anthology volume id names no single work and is left out)."""
+def _id_map(tokens: list[str]) -> dict[str, str]:
+    """A record's identifiers by scheme, from its strong tokens, as deduplication compares them
+    (an arXiv DataCite DOI is the arXiv id; an ACL Anthology volume id names no single work and
+    is left out)."""
     found: dict[str, str] = {}
-    for token in strong_tokens(record):
+    for token in tokens:
         scheme, _, value = token.partition(":")
         if scheme != "url":
             found.setdefault(scheme, value.lower())
@@ -240,10 +241,12 @@ class _Finder:
     """The state the three tiers share: the records, their folded titles, a union-find of the
     groups so far, the suspects, and family names parsed on demand."""
 
-    records: Sequence[Record]
+    records: Sequence[Record]  # read only where a title or token meets another's (it may be lazy)
     families: Callable[[int], list[str]] | None
+    keys: Sequence[MatchKey] | None = None  # what is compared for every record; by default, of the records
     words: list[list[str]] = field(init=False)  # each title's folded words (see identity.title_words)
     titles: list[str] = field(init=False)  # each title folded (identity.normalized_title)
+    tokens: list[list[str]] = field(init=False)  # each record's strong tokens
     uf: _UnionFind = field(init=False)
     suspects: dict[tuple[int, int], Pair] = field(default_factory=dict)
     cache: dict[int, list[str]] = field(default_factory=dict)
@@ -253,14 +256,16 @@ class _Finder:
     word_counts: Counter[str] | None = None  # titles each word appears in, counted when first needed
 
     def __post_init__(self) -> None:
-        self.words = [title_words(r.title) for r in self.records]
+        keys = self.keys if self.keys is not None else [match_key_of(r) for r in self.records]
+        self.words = [k.words for k in keys]
+        self.tokens = [k.tokens for k in keys]
         self.titles = ["".join(w) for w in self.words]
         self.uf = _UnionFind(len(self.records))
 
     def group_ids(self, i: int) -> dict[str, str]:
         root = self.uf.find(i)
         if root not in self.ids:
-            self.ids[root] = _id_map(self.records[i])
+            self.ids[root] = _id_map(self.tokens[i])
         return self.ids[root]
 
     def join(self, a: int, b: int, reason: str, score: float) -> None:
@@ -317,8 +322,8 @@ class _Finder:
         real data has identifier collisions (two ACL Anthology papers of one 2006 panel volume under
         one id), and those are reported, not merged."""
         owner: dict[str, int] = {}
-        for i, record in enumerate(self.records):
-            for token in strong_tokens(record):
+        for i, tokens in enumerate(self.tokens):
+            for token in tokens:
                 token = token.lower() if token.startswith("openreview:") else token
                 j = owner.setdefault(token, i)
                 if j == i:
@@ -406,14 +411,16 @@ def find_duplicates(
     records: Sequence[Record],
     threshold: float = FUZZY_THRESHOLD,
     families: Callable[[int], list[str]] | None = None,
+    keys: Sequence[MatchKey] | None = None,
 ) -> Findings:
     """Group the records that are one work, in three tiers; report the close calls kept apart.
 
     ``families(i)`` gives record i's author family names in order; by default they come from its
-    authors.  A .bib reader passes a lazy one, so names are parsed only for the few records
-    whose titles meet another's.
+    authors.  ``keys`` gives what is compared for every record (``identity.match_key_of`` of each,
+    by default).  A .bib reader passes both, and a lazy ``records``: a record is then read, and
+    its names parsed, only where its title or identifiers meet another's.
     """
-    finder = _Finder(records, families)
+    finder = _Finder(records, families, keys)
     finder.identifiers()
     finder.equal_titles()
     finder.similar_titles(threshold)

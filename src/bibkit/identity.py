@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import NamedTuple
 
 from unidecode import unidecode
 
@@ -59,16 +60,35 @@ def _id_tokens(found: Identifiers) -> list[str]:
 
 
 def strong_tokens(record: Record) -> list[str]:
-    """Identifiers, then the main link: a shared one means the same work.
+    """Identifiers, then the main link: a shared one means the same work (see
+    ``strong_tokens_of``)."""
+    return strong_tokens_of(record.ids, record.url, record.kind)
+
+
+def strong_tokens_of(found: Identifiers, url: str, kind: Kind) -> list[str]:
+    """The strong tokens of a work with these identifiers, main link and kind.
 
     A paper's link counts only through the identifiers it carries: papers of one event
     often share a link to the whole proceedings (COLT 2010 in DBLP), which identifies none
     of them.  Posts and repositories are identified by their link.
     """
-    tokens = _id_tokens(record.ids)
-    if record.url and record.kind != Kind.PAPER:
-        tokens.append(f"url:{ids.url_identity(record.url)}")
+    tokens = _id_tokens(found)
+    if url and kind != Kind.PAPER:
+        tokens.append(f"url:{ids.url_identity(url)}")
     return list(dict.fromkeys(tokens))
+
+
+class MatchKey(NamedTuple):
+    """What deduplication compares for every record: its title's folded words
+    (``title_words``) and its strong tokens. The rest of a record is read only for the few
+    whose titles or tokens meet another's."""
+
+    words: list[str]
+    tokens: list[str]
+
+
+def match_key_of(record: Record) -> MatchKey:
+    return MatchKey(title_words(record.title), strong_tokens(record))
 
 
 def identity_tokens(record: Record) -> list[str]:

@@ -8,12 +8,13 @@ resolution engines work on .bib input as on lists.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from functools import cached_property
+from typing import Any, overload
 
 from .. import ids
-from ..identity import normalized_title
+from ..identity import MatchKey, normalized_title, strong_tokens_of, title_words
 from ..keys import key_base
 from ..model import Identifiers, Problem, Record, Severity, Source, Venue, VenueKind
 from ..normalize.latex import strip_latex
@@ -29,11 +30,36 @@ _ARXIV_JOURNAL = re.compile(r"arxiv(?:\s+preprint)?(?:\s+arxiv:\s*(\S+))?|^corr$
 
 
 @dataclass(frozen=True)
+class Reading:
+    """How a file's entries become records (see ``record_from_fields``)."""
+
+    file: str
+    list_name: str = ""
+    with_authors: bool = False
+    exact_text: bool = True
+
+
+@dataclass(frozen=True)
 class BibItem:
-    """One entry of a .bib file: the scanned block, its record, and where it starts."""
+    """One entry of a .bib file: the scanned block, its record (read when first asked for), and
+    where it starts."""
 
     block: ScannedBlock
-    record: Record
+    reading: Reading
+
+    @cached_property
+    def record(self) -> Record:
+        block, how = self.block, self.reading
+        return record_from_fields(
+            block.entry_type,
+            block.key,
+            block.fields,
+            how.file,
+            block.line,
+            with_authors=how.with_authors,
+            list_name=how.list_name,
+            exact_text=how.exact_text,
+        )
 
     @property
     def key(self) -> str:
@@ -58,6 +84,30 @@ class BibFile:
     blocks: list[ScannedBlock]  # every block in file order, failed ones included; texts join to the file
     items: list[BibItem]
     problems: list[Problem]
+
+    @property
+    def records(self) -> Sequence[Record]:
+        """The entries' records in file order, each read when first used."""
+        return _Records(self.items)
+
+
+class _Records(Sequence[Record]):
+    def __init__(self, items: list[BibItem]) -> None:
+        self._items = items
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> Record: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Record]: ...
+
+    def __getitem__(self, index: int | slice) -> Record | Sequence[Record]:
+        if isinstance(index, slice):
+            return [item.record for item in self._items[index]]
+        return self._items[index].record
 
 
 _EXTRA_IDS = {"lccn": "LCCN", "mrnumber": "MR", "zmnumber": "Zbl", "pmid": "PMID", "pmcid": "PMCID"}
@@ -138,6 +188,45 @@ def _files(raw: str) -> tuple[str, ...]:
     return tuple(paths)
 
 
+def _identity(etype: str, f: dict[str, str], journal: str) -> tuple[Identifiers, str, str]:
+    """An entry's identifiers, main link and work type, from its fields (``journal`` is the
+    journal field as text): what identifies the work, read the same for matching and display."""
+    found: dict[str, str | None] = {}
+    eprint = f.get("eprint", "")
+    prefix = (f.get("archiveprefix", "") or f.get("eprinttype", "")).lower()
+    if eprint and (prefix in ("", "arxiv")):
+        found["arxiv"] = ids.parse_arxiv_id(eprint)
+        found["arxiv_class"] = f.get("primaryclass") or f.get("eprintclass") or None
+    m = _ARXIV_JOURNAL.search(journal) if journal else None
+    if m and m.group(1) and not found.get("arxiv"):
+        found["arxiv"] = ids.parse_arxiv_id(m.group(1))
+    if f.get("doi"):
+        found["doi"] = ids.normalize_doi(ids.unescape_url(f["doi"]))
+    url = ids.unescape_url(f.get("url", "")) if f.get("url") else ""
+    howpublished = f.get("howpublished", "")
+    if not url and _LINK.match(howpublished):
+        url = ids.unescape_url(howpublished.strip())  # Zotero's importer reads such a howpublished as the URL
+    if url:  # the link's identifiers fill those the fields do not name (one construction, no replace)
+        for name, value in vars(ids.identifiers_from_url(url)).items():
+            if value and not found.get(name):
+                found[name] = value
+    identifiers = Identifiers(**found)
+    return identifiers, url, work_of_entry(etype, f, identifiers, bool(m), url)
+
+
+def match_key(block: ScannedBlock) -> MatchKey:
+    """What deduplication compares for every entry (its title's folded words and its identity
+    tokens), read without building the record: the record is read only for the few entries whose
+    title or identifiers meet another's."""
+    f = block.fields
+    title = f.get("title", "")
+    journal = f.get("journal", "")
+    identifiers, url, work = _identity(block.entry_type.lower(), f, strip_latex(journal) if journal else "")
+    return MatchKey(
+        title_words(strip_latex(title).strip() if title else ""), strong_tokens_of(identifiers, url, kind_of(work))
+    )
+
+
 def record_from_fields(
     entry_type: str,
     key: str,
@@ -162,28 +251,8 @@ def record_from_fields(
         return convert(value) if value else ""
 
     etype = entry_type.lower()
-    found: dict[str, str | None] = {}
-    eprint = f.get("eprint", "")
-    prefix = (f.get("archiveprefix", "") or f.get("eprinttype", "")).lower()
-    if eprint and (prefix in ("", "arxiv")):
-        found["arxiv"] = ids.parse_arxiv_id(eprint)
-        found["arxiv_class"] = f.get("primaryclass") or f.get("eprintclass") or None
     journal = text(f.get("journal", ""))
-    m = _ARXIV_JOURNAL.search(journal) if journal else None
-    if m and m.group(1) and not found.get("arxiv"):
-        found["arxiv"] = ids.parse_arxiv_id(m.group(1))
-    if f.get("doi"):
-        found["doi"] = ids.normalize_doi(ids.unescape_url(f["doi"]))
-    url = ids.unescape_url(f.get("url", "")) if f.get("url") else ""
-    howpublished = f.get("howpublished", "")
-    if not url and _LINK.match(howpublished):
-        url = ids.unescape_url(howpublished.strip())  # Zotero's importer reads such a howpublished as the URL
-    if url:  # the link's identifiers fill those the fields do not name (one construction, no replace)
-        for name, value in vars(ids.identifiers_from_url(url)).items():
-            if value and not found.get(name):
-                found[name] = value
-    identifiers = Identifiers(**found)
-    work = work_of_entry(etype, f, identifiers, bool(m), url)
+    identifiers, url, work = _identity(etype, f, journal)
     authors, others = parse_people(f.get("author", "")) if with_authors else ((), False)
     date = _DATE.match(f["date"]) if "date" in f else None
     source = Source(file, line, list_name)
@@ -366,9 +435,10 @@ def inherit_crossrefs(entries: list[ScannedBlock], file: str) -> list[Problem]:
 
 
 def read_bib(text: str, file: str, with_authors: bool = False, list_name: str = "", exact_text: bool = True) -> BibFile:
-    """Scan a .bib file; every entry becomes a record (authors left to ``BibItem.families``),
-    every failed block a problem."""
+    """Scan a .bib file; every entry becomes a record, read when first used (authors left to
+    ``BibItem.families`` unless ``with_authors``), every failed block a problem."""
     blocks = scan(text)
+    reading = Reading(file, list_name, with_authors, exact_text)
     problems: list[Problem] = []
     items: list[BibItem] = []
     problems += inherit_crossrefs([b for b in blocks if b.kind == "entry"], file)
@@ -387,17 +457,7 @@ def read_bib(text: str, file: str, with_authors: bool = False, list_name: str = 
             problems += _entry_problems(block, file)
             if not block.key:
                 block.key = _keyless_key(block, items)
-            record = record_from_fields(
-                block.entry_type,
-                block.key,
-                block.fields,
-                file,
-                block.line,
-                with_authors=with_authors,
-                list_name=list_name,
-                exact_text=exact_text,
-            )
-            items.append(BibItem(block, record))
+            items.append(BibItem(block, reading))
     seen: dict[str, int] = {}
     for item in items:
         low = item.key.lower()
