@@ -18,7 +18,7 @@ from bibtexparser.model import Entry, Field
 from .bibtex import bibtex_format
 from .dedupe import Findings, find_duplicates, lead_rank
 from .model import Suspect
-from .sources.bibfile import BibFile, BibItem, match_key, read_bib
+from .sources.bibfile import BibFile, BibItem, read_for_matching
 
 
 @dataclass(frozen=True)
@@ -107,10 +107,8 @@ def _write_entry(entry: Entry) -> str:
 
 
 def dedupe_text(text: str, file: str) -> DedupeResult:
-    bib = read_bib(text, file, exact_text=False)
-    findings: Findings = find_duplicates(
-        bib.records, families=lambda i: bib.items[i].families(), keys=[match_key(it.block) for it in bib.items]
-    )
+    bib, keys = read_for_matching(text, file)
+    findings: Findings = find_duplicates(bib.records, families=lambda i: bib.items[i].families(), keys=keys)
     item_of_block = {id(it.block): i for i, it in enumerate(bib.items)}
     group_of = {member: g for g, group in enumerate(findings.groups) for member in group.members}
     merged: dict[int, Entry] = {}

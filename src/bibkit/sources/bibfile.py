@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Any, overload
 
 from .. import ids
+from ..forked import in_child
 from ..identity import MatchKey, normalized_title, strong_tokens_of, title_words
 from ..keys import key_base
 from ..model import Identifiers, Problem, Record, Severity, Source, Venue, VenueKind
@@ -22,7 +23,7 @@ from ..normalize.names import invalid_names, parse_people
 from ..normalize.richtext import latex_to_rich
 from ..text import month_number, year_in
 from ..worktype import ENTRY_TYPES, TYPES, kind_of
-from .bibscan import ScannedBlock, scan
+from .bibscan import BlockKind, ScannedBlock, UnreadBlock, block_start, scan
 
 _REPOSITORY_HINT = re.compile(r"repository|github|gitlab|software", re.I)
 _PAPER_HINT = re.compile(r"arxiv|preprint|corr\b|report|thesis|proceedings|conference|workshop|journal", re.I)
@@ -406,12 +407,17 @@ def _keyless_key(block: ScannedBlock, items: list[BibItem]) -> str:
 _CONTAINERS = frozenset({"proceedings", "book", "mvbook", "collection", "mvcollection", "mvproceedings"})
 
 
-def inherit_crossrefs(entries: list[ScannedBlock], file: str) -> list[Problem]:
+def inherit_crossrefs(
+    entries: list[ScannedBlock], file: str, referring: list[ScannedBlock] | None = None
+) -> tuple[list[Problem], list[ScannedBlock]]:
     """BibTeX's crossref: an entry takes the fields it lacks from the entry it names (booktitle,
-    year, editor, publisher... of its proceedings). Only the fields read change, never the text."""
+    year, editor, publisher... of its proceedings). Only the fields read change, never the text.
+    ``referring`` are the entries with a crossref field, when the caller knows them. Returns the
+    problems and the entries that took fields."""
     by_key = {b.key.lower(): b for b in entries if b.key}
     problems = []
-    for block in entries:
+    changed = []
+    for block in entries if referring is None else referring:
         ref = block.fields.get("crossref", "").strip()
         if not ref:
             continue
@@ -426,50 +432,137 @@ def inherit_crossrefs(entries: list[ScannedBlock], file: str) -> list[Problem]:
                 )
             )
             continue
+        changed.append(block)
         for name, value in parent.fields.items():
             if name == "title" and parent.entry_type in _CONTAINERS:
                 block.fields.setdefault("booktitle", value)
             elif name not in ("ids", "crossref", "keywords"):
                 block.fields.setdefault(name, value)
-    return problems
+    return problems, changed
+
+
+def _block_problems(block: ScannedBlock, file: str) -> list[Problem]:
+    if block.kind == "failed":
+        first = block.text.strip().splitlines()[0][:60] if block.text.strip() else ""
+        message = f"cannot parse {first!r} ({block.error}); kept unchanged"
+        return [Problem(Source(file, block.line), "unparsable-block", message, Severity.ERROR)]
+    return _entry_problems(block, file) if block.kind == "entry" else []
+
+
+@dataclass(frozen=True)
+class _Part:
+    """What reading one part of a file found, before crossrefs are followed (they may name an
+    entry of another part): its blocks, the problems of each block (by index), the match key of
+    each entry (when matching), and the indices of the entries with a crossref field."""
+
+    blocks: list[ScannedBlock]
+    problems: dict[int, list[Problem]]
+    keys: list[MatchKey]
+    referring: list[int]
+
+
+def _read_part(text: str, file: str, first_line: int = 1, with_keys: bool = False) -> _Part:
+    blocks = scan(text)
+    if first_line != 1:
+        for block in blocks:
+            block.line += first_line - 1
+    problems = {i: found for i, block in enumerate(blocks) if (found := _block_problems(block, file))}
+    entries = [b for b in blocks if b.kind == "entry"]
+    referring = [i for i, b in enumerate(blocks) if b.kind == "entry" and "crossref" in b.fields]
+    return _Part(blocks, problems, [match_key(b) for b in entries] if with_keys else [], referring)
+
+
+# A part as a child sends it back: each block's kind, length, line, entry type, key and error.
+# Texts are sliced from the parent's copy of the file, and fields read again where used.
+_Span = tuple[BlockKind, int, int, str, str, str]
+
+
+def _sent(part: _Part) -> tuple[list[_Span], dict[int, list[Problem]], list[MatchKey], list[int]]:
+    spans = [(b.kind, len(b.text), b.line, b.entry_type, b.key, b.error) for b in part.blocks]
+    return spans, part.problems, part.keys, part.referring
+
+
+def _received(sent: tuple[list[_Span], dict[int, list[Problem]], list[MatchKey], list[int]], text: str) -> _Part:
+    spans, problems, keys, referring = sent
+    blocks: list[ScannedBlock] = []
+    at = 0
+    for kind, length, line, entry_type, key, error in spans:
+        block_text = text[at : at + length]
+        at += length
+        if kind == "entry":
+            blocks.append(UnreadBlock(block_text, line, entry_type, key))
+        else:
+            blocks.append(ScannedBlock(kind, block_text, line, entry_type, key, error=error))
+    return _Part(blocks, problems, keys, referring)
+
+
+def _assemble(parts: list[_Part], reading: Reading) -> tuple[BibFile, list[MatchKey]]:
+    """The parts of a file, in order, as one: crossrefs followed across the whole file (the
+    problems and match keys of the entries that took fields read again), keys given to entries
+    written without one, and keys used twice reported."""
+    blocks: list[ScannedBlock] = []
+    by_block: dict[int, list[Problem]] = {}
+    referring: list[ScannedBlock] = []
+    for part in parts:
+        by_block |= {len(blocks) + i: found for i, found in part.problems.items()}
+        referring += [part.blocks[i] for i in part.referring]
+        blocks += part.blocks
+    keys = [k for part in parts for k in part.keys]
+    entries = [b for b in blocks if b.kind == "entry"]
+    problems, changed = inherit_crossrefs(entries, reading.file, referring)
+    if changed:
+        position = {id(b): i for i, b in enumerate(blocks)}
+        entry_number = {id(b): i for i, b in enumerate(entries)}
+        for block in changed:
+            by_block[position[id(block)]] = _block_problems(block, reading.file)
+            if keys:
+                keys[entry_number[id(block)]] = match_key(block)
+    problems += [p for i in sorted(by_block) for p in by_block[i]]
+    items: list[BibItem] = []
+    seen: dict[str, int] = {}
+    for block in entries:
+        if not block.key:
+            block.key = _keyless_key(block, items)
+        items.append(BibItem(block, reading))
+        low = block.key.lower()
+        if low not in seen:
+            seen[low] = block.line
+            continue
+        message = f"key {block.key!r} already used on line {seen[low]}"
+        problems.append(Problem(Source(reading.file, block.line), "duplicate-key", message, Severity.ERROR))
+    return BibFile(blocks, items, problems), keys
 
 
 def read_bib(text: str, file: str, with_authors: bool = False, list_name: str = "", exact_text: bool = True) -> BibFile:
     """Scan a .bib file; every entry becomes a record, read when first used (authors left to
     ``BibItem.families`` unless ``with_authors``), every failed block a problem."""
-    blocks = scan(text)
-    reading = Reading(file, list_name, with_authors, exact_text)
-    problems: list[Problem] = []
-    items: list[BibItem] = []
-    problems += inherit_crossrefs([b for b in blocks if b.kind == "entry"], file)
-    for block in blocks:
-        if block.kind == "failed":
-            first = block.text.strip().splitlines()[0][:60] if block.text.strip() else ""
-            problems.append(
-                Problem(
-                    Source(file, block.line),
-                    "unparsable-block",
-                    f"cannot parse {first!r} ({block.error}); kept unchanged",
-                    Severity.ERROR,
-                )
-            )
-        elif block.kind == "entry":
-            problems += _entry_problems(block, file)
-            if not block.key:
-                block.key = _keyless_key(block, items)
-            items.append(BibItem(block, reading))
-    seen: dict[str, int] = {}
-    for item in items:
-        low = item.key.lower()
-        if low in seen:
-            problems.append(
-                Problem(
-                    Source(file, item.line),
-                    "duplicate-key",
-                    f"key {item.key!r} already used on line {seen[low]}",
-                    Severity.ERROR,
-                )
-            )
-        else:
-            seen[low] = item.line
-    return BibFile(blocks, items, problems)
+    return _assemble([_read_part(text, file)], Reading(file, list_name, with_authors, exact_text))[0]
+
+
+# Below this size a file is read in one process: a child's start and the transfer of its half
+# would cost more than they save.
+SPLIT_MIN_CHARS = 1_000_000
+_DEFINES_MACROS = re.compile(r"(?i)@[ \t]*string\b")  # anywhere, even in a value: a false alarm costs only time
+
+
+def _split_point(text: str) -> int | None:
+    """Where a large file is cut in two for reading on two cores: the start of the first block
+    after its middle. None for a small file, and for one with @string macros, whose entries read
+    differently alone (see ``UnreadBlock``)."""
+    if len(text) < SPLIT_MIN_CHARS or _DEFINES_MACROS.search(text):
+        return None
+    return block_start(text, len(text) // 2)
+
+
+def read_for_matching(text: str, file: str, split: bool = True) -> tuple[BibFile, list[MatchKey]]:
+    """``read_bib(text, file, exact_text=False)`` and the match key of every entry. A large file
+    is read in two halves, the second in a forked child (see ``forked``), and the halves are
+    joined as if read at once: the same blocks, lines, problems and keys."""
+    cut = _split_point(text) if split else None
+    if cut is None:
+        parts = [_read_part(text, file, with_keys=True)]
+    else:
+        first_line = text.count("\n", 0, cut) + 1
+        tail = in_child(lambda: _sent(_read_part(text[cut:], file, first_line, with_keys=True)))
+        parts = [_read_part(text[:cut], file, with_keys=True), _received(tail(), text[cut:])]
+    return _assemble(parts, Reading(file, exact_text=False))

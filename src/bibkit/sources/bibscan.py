@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from bibtexparser.entrypoint import parse_string
 
@@ -57,6 +57,32 @@ class ScannedBlock:
 
     field_names: list[str] = field(default_factory=list)  # as written, in order
     error: str = ""
+
+
+class UnreadBlock(ScannedBlock):
+    """An entry scanned in another process: its text, line, type and key are known here, and its
+    fields are scanned again from its text when first used (most entries of a large file never
+    are). Alone or in its file, an entry's text scans to the same fields, as long as the file
+    defines no @string macro (files that do are read in one process)."""
+
+    def __init__(self, text: str, line: int, entry_type: str, key: str) -> None:
+        self.kind = "entry"
+        self.text = text
+        self.line = line
+        self.entry_type = entry_type
+        self.key = key
+        self.error = ""
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in _READ_WHEN_USED:
+            raise AttributeError(name)
+        (block,) = [b for b in scan(self.text) if b.kind == "entry"]
+        self.fields, self.raw = block.fields, block.raw
+        self.field_offsets, self.field_names = block.field_offsets, block.field_names
+        return getattr(self, name)
+
+
+_READ_WHEN_USED = frozenset({"fields", "raw", "field_offsets", "field_names"})
 
 
 def _balanced_end(text: str, open_pos: int, limit: int) -> int:
@@ -203,6 +229,13 @@ def _fallback(text: str, line: int) -> ScannedBlock:
         return block
     error = str(library.failed_blocks[0].error) if library.failed_blocks else "cannot parse"
     return ScannedBlock("failed", text, line, error=error.strip().splitlines()[-1] if error.strip() else "cannot parse")
+
+
+def block_start(text: str, pos: int) -> int | None:
+    """Where the first block at or after ``pos`` starts (an "@type{" at a line start), if any: the
+    scanner cuts the file there too, so the parts before and after scan as the whole does."""
+    m = _BLOCK_START.search(text, pos)
+    return m.start() if m else None
 
 
 def scan(text: str) -> list[ScannedBlock]:
