@@ -177,7 +177,7 @@ def _parse_entry(block: ScannedBlock, text: str, pos: int, limit: int, macros: d
             return pos + 1
         m = _FIELD_NAME.match(text, pos, limit)
         if not m:
-            raise ValueError(f"expected a field name near {text[pos : pos + 20]!r}")
+            raise ValueError(f"expected a field name near {text[pos : min(pos + 20, limit)]!r}")
         value_start = m.end()
         low = m.group(1).lower()
         offsets[low] = m.start(1) - base
