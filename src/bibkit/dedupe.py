@@ -236,6 +236,28 @@ def _same_authorship(a: Record, b: Record, fa: list[str], fb: list[str]) -> str:
     return ""
 
 
+def close_pairs(titles: list[str], threshold: float) -> list[tuple[int, int, float]]:
+    """The neighbour pairs (a, b, similarity) whose folded titles are similar, in the order a
+    walk through the two sorted orders (by title, then by reversed title) meets them.
+
+    Similarity is computed for every pair within ``WINDOW`` of each other, in one pass per
+    distance (rapidfuzz in a comprehension: no Python call per pair); only the few pairs that
+    reach the threshold are kept."""
+    candidates = [i for i, t in enumerate(titles) if len(t) >= MIN_FUZZY_LENGTH and not has_cjk(t)]
+    ratio = fuzz.ratio
+    pairs = []
+    for order in (sorted(candidates, key=lambda i: titles[i]), sorted(candidates, key=lambda i: titles[i][::-1])):
+        ordered = [titles[i] for i in order]
+        close = sorted(
+            (pos, step, score)
+            for step in range(1, WINDOW + 1)
+            for pos, (x, y) in enumerate(zip(ordered, ordered[step:], strict=False))
+            if x != y and (score := ratio(x, y, score_cutoff=threshold))
+        )
+        pairs += [(order[pos], order[pos + step], score) for pos, step, score in close]
+    return pairs
+
+
 @dataclass
 class _Finder:
     """The state the three tiers share: the records, their folded titles, a union-find of the
@@ -360,27 +382,11 @@ class _Finder:
         elif not why_not:
             self.suspect(a, b, 100.0, "a short title alone, with no year or author to confirm")
 
-    def similar_titles(self, threshold: float) -> None:
-        """Tier 3: similar titles among sorted neighbours (by title and by reversed title).
-
-        The similarity of every neighbour pair is computed first, in one pass per distance in the
-        window (rapidfuzz in a comprehension: no Python call per pair); the few pairs that reach
-        the threshold are then judged in neighbourhood order, as a pair-by-pair walk would."""
-        titles = self.titles
-        candidates = [i for i, t in enumerate(titles) if len(t) >= MIN_FUZZY_LENGTH and not has_cjk(t)]
-        ratio = fuzz.ratio
-        for order in (sorted(candidates, key=lambda i: titles[i]), sorted(candidates, key=lambda i: titles[i][::-1])):
-            ordered = [titles[i] for i in order]
-            close = sorted(
-                (pos, step, score)
-                for step in range(1, WINDOW + 1)
-                for pos, (x, y) in enumerate(zip(ordered, ordered[step:], strict=False))
-                if x != y and (score := ratio(x, y, score_cutoff=threshold))
-            )
-            for pos, step, score in close:
-                a, b = order[pos], order[pos + step]
-                if self.uf.find(a) != self.uf.find(b):
-                    self.merge_similar(a, b, score)
+    def similar_titles(self, close: list[tuple[int, int, float]]) -> None:
+        """Tier 3: similar titles among sorted neighbours (``close_pairs``), judged in walk order."""
+        for a, b, score in close:
+            if self.uf.find(a) != self.uf.find(b):
+                self.merge_similar(a, b, score)
 
     def merge_similar(self, a: int, b: int, score: float) -> None:
         records = self.records
@@ -423,7 +429,7 @@ def find_duplicates(
     finder = _Finder(records, families, keys)
     finder.identifiers()
     finder.equal_titles()
-    finder.similar_titles(threshold)
+    finder.similar_titles(close_pairs(finder.titles, threshold))
     return finder.findings()
 
 
