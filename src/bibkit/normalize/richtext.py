@@ -63,7 +63,10 @@ _SPACES = re.compile(r"[ \t\r\n]+")
 # as <span style="font-variant:small-caps;">, which bibkit writes. Both are read.
 _TAG = re.compile(r'</?(?:i|b|sup|sub)>|<span style="(?:font-variant:\s*)?small-caps;?">|</span>')
 _ESCAPED_COMMAND = re.compile(r"\\\\(?=[A-Za-z'\"`^~=.])")
-_NEEDS_PARSER = re.compile(r"[\\$~{}]|--|``|''|!`|\?`")
+# Braces alone only group (and protect case, which Zotero's text does not keep): they are dropped
+# without the parser, as it drops them.
+_PERCENT = re.compile(r"(?<!\\)%")
+_NEEDS_PARSER = re.compile(r"[\\$~]|--|``|''|!`|\?`")
 
 
 def _script(text: str, sup: bool) -> str:
@@ -131,10 +134,16 @@ def _nodes(nodes: list[LatexNode], math: bool) -> str:
 def latex_to_rich(latex: str) -> str:
     """A LaTeX field value as Zotero's text: Unicode, rich-text tags, whitespace collapsed."""
     if not _NEEDS_PARSER.search(latex):
-        return _SPACES.sub(" ", latex).strip()
+        return _SPACES.sub(" ", latex.replace("{", "").replace("}", "")).strip()
+    return _parsed(latex)
+
+
+def _parsed(latex: str) -> str:
     # "D\\\"ead", "Swe{\\\\i}g": a doubled backslash before a command is a backslash escaped once too
     # often (by a tool), read as Zotero reads it: a literal backslash, then the command.
     latex = _ESCAPED_COMMAND.sub(r"\\textbackslash{}\\", latex)
+    # In a BibTeX value "%" is text ("50% fewer"), not the start of a LaTeX comment.
+    latex = _PERCENT.sub(r"\\%", latex)
     walker = latexwalker.LatexWalker(latex, tolerant_parsing=True)
     try:
         nodes, _, _ = walker.get_latex_nodes()
