@@ -483,8 +483,80 @@ def test_two_common_words_one_edit_apart_are_two_works() -> None:
         ("gpt2", "gpt3", "number"),
         ("low", "zero", "word"),
         ("graph", "routing", "word"),
+        ("0", "1", "number"),  # digits alone are numbers, not OCR'd letters ("o"/"l")
+        ("10", "lo", "number"),
+        ("深度学习的方法", "深度学习的算法", "word"),  # a Chinese character is a word
+        ("模型", "模形", "word"),
     ],
 )
 def test_word_difference_table(x: str, y: str, kind: str) -> None:
     assert word_difference(x, y) == kind
     assert word_difference(y, x) == kind
+
+
+@pytest.mark.parametrize(
+    "x,y,as_last_word,elsewhere",
+    [
+        ("20", "2011", "truncated", "number"),  # "..., June 12-16, 20": the closing year cut
+        ("177119", "17711910", "truncated", "number"),  # "1771-19" for "1771-1910"
+        ("201", "2011", "truncated", "number"),
+        ("2", "2011", "number", "number"),  # one digit of a year could be a number of its own
+        ("1", "12", "number", "number"),  # "Volume 1" / "Volume 12"
+        ("tr", "tree", "truncated", "word"),
+    ],
+)
+def test_word_difference_of_a_title_s_last_word(x: str, y: str, as_last_word: str, elsewhere: str) -> None:
+    assert word_difference(x, y, last=True) == word_difference(y, x, last=True) == as_last_word
+    assert word_difference(x, y) == word_difference(y, x) == elsewhere
+
+
+NAMELESS_SAME_WORK = [
+    (
+        "Proceedings of the fourth workshop on NLP for computer-assisted language learning",
+        "Proceedings of the fourth workshop on NLP for computer-assisted lauguage learning",
+    ),
+    (
+        "Program for the Inaugural Meeting of the ACL European Chapter",
+        "Program for the Inaugural Meeting of the ACL European Caapter",
+    ),
+    (
+        "國語語辨音認中詞群語言模型之分群方法與應用 (Methodology Implementation and Application of Word-Class Based Language Model in Mandarin Speech Recognition)",
+        "國語語辨音認中詞群語言模型之分群方法與應用 (Methodology Implementation and Application of Word-Class Based Language Model in Mandarin Speech Recogntion)",
+    ),
+    (
+        "Proceedings of the ACM SIGMOD International Conference on Management of Data, SIGMOD 2011, Athens, Greece, June 12-16, 2011",
+        "Proceedings of the ACM SIGMOD International Conference on Management of Data, SIGMOD 2011, Athens, Greece, June 12-16, 20",
+    ),
+]
+NAMELESS_OTHER_WORKS = [
+    ("Graph Attention Networks", "Graph Attention Netwrks"),  # short: too little evidence without names
+    ("Study number 0 of Attention in ACL", "Study number 1 of Attention in ACL"),
+    ("Proceedings of the Workshop on Things 2019", "Proceedings of the Workshop on Things 2020"),
+    ("国际会议论文集：深度学习的方法与应用研究进展", "国际会议论文集：深度学习的算法与应用研究进展"),
+]
+
+
+def _nameless_pair(ta: str, tb: str, names: bool) -> list[Record]:
+    """A proceedings volume with its editors, and a copy with none (or neither with names)."""
+    a = rec(ta, 1, authors=("Ed", "Itor") if names else (), year=2011)
+    return [a, rec(tb, 2, authors=(), year=2011)]
+
+
+@pytest.mark.parametrize("ta,tb", NAMELESS_SAME_WORK)
+@pytest.mark.parametrize("flip", [False, True])
+@pytest.mark.parametrize("names", [False, True])
+def test_a_long_title_s_typo_with_no_names_to_compare_is_the_same_work(
+    ta: str, tb: str, flip: bool, names: bool
+) -> None:
+    records = _nameless_pair(tb, ta, names) if flip else _nameless_pair(ta, tb, names)
+    assert groups(records) == [(0, 1)]
+
+
+@pytest.mark.parametrize("ta,tb", NAMELESS_OTHER_WORKS)
+@pytest.mark.parametrize("flip", [False, True])
+@pytest.mark.parametrize("names", [False, True])
+def test_without_names_a_short_title_or_another_number_or_character_is_another_work(
+    ta: str, tb: str, flip: bool, names: bool
+) -> None:
+    records = _nameless_pair(tb, ta, names) if flip else _nameless_pair(ta, tb, names)
+    assert groups(records) == []

@@ -24,6 +24,7 @@ so the work is O(n log n), never all pairs.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -154,6 +155,7 @@ def _comparable(a: Record, b: Record) -> bool:
 
 # Characters OCR confuses, folded before two words are compared: "Netw0rk", "witli", "rnodel".
 _OCR = (("0", "o"), ("1", "l"), ("|", "l"), ("rn", "m"), ("vv", "w"), ("li", "h"))
+_YEAR_AT_END = re.compile(r"(?:19|20)\d\d$")
 _ROMAN = frozenset("i ii iii iv v vi vii viii ix x xi xii".split())
 
 
@@ -168,23 +170,32 @@ def word_difference(x: str, y: str, rare: Callable[[str], bool] = lambda w: True
 
     - ``"ocr"``: equal once OCR confusions are folded (0/o, 1/l, rn/m, li/h): the same word;
     - ``"truncated"``: one is the start of the other ("Representatio"; any length when it is the
-      title's last word, cut off: "Tr" for "Tree"): the same word;
+      title's last word, cut off: "Tr" for "Tree"; a last word cut inside a closing year, "20" for
+      "2011", "1771-19" for "1771-1910"): the same word;
     - ``"typo"``: an edit or two inside a word (one for words of five letters or fewer; a swap of
       neighbours is one edit), unless both are common words in the file (each in three titles
       or more: "Part"/"Port"): the same word, if the authors and year confirm it;
     - ``"number"``: numbers, versions or part numerals differ ("2019"/"2020", "GPT-2"/"GPT-3",
       "Part I"/"Part II"): another work;
-    - ``"word"``: another word ("Low"/"Zero", "Graph"/"Grape" when both are common): another work.
+    - ``"word"``: another word ("Low"/"Zero", "Graph"/"Grape" when both are common; any
+      difference in Chinese or Japanese characters): another work.
     """
-    fx, fy = _ocr_fold(x), _ocr_fold(y)
-    if fx == fy:
-        return "ocr"
+    if has_cjk(x) or has_cjk(y):
+        return "word"  # a run of Chinese or Japanese characters: each character is a word
     if x in _ROMAN or y in _ROMAN:
         return "number"
     short, long = sorted((x, y), key=len)
-    cut = long[len(short) :]
-    if long.startswith(short) and not any(c.isdigit() for c in cut) and (last or len(short) >= 3):
+    prefix = long.startswith(short) and (last or len(short) >= 3)
+    if x.isdigit() or y.isdigit():  # a number, not a digit inside a word ("Netw0rk")
+        year = _YEAR_AT_END.search(long)
+        if prefix and last and year and len(short) >= year.start() + 2:
+            return "truncated"  # a title cut inside its closing year: "..., June 12-16, 20" for "2011"
+        return "number"
+    if prefix and not any(c.isdigit() for c in long[len(short) :]):
         return "truncated"
+    fx, fy = _ocr_fold(x), _ocr_fold(y)
+    if fx == fy:
+        return "ocr"
     if any(c.isdigit() for c in fx + fy):
         return "number"
     limit = 1 if max(len(fx), len(fy)) <= 5 else 2
@@ -227,12 +238,21 @@ def _differs_by_words(ta: str, tb: str, rare: Callable[[str], bool] = lambda w: 
     return "", typo
 
 
-def _same_authorship(a: Record, b: Record, fa: list[str], fb: list[str]) -> str:
-    """A typo'd title is the same work only with the same first author, year and author count."""
+MIN_TYPO_WORDS_WITHOUT_NAMES = 6
+
+
+def _same_authorship(a: Record, b: Record, fa: list[str], fb: list[str], words: int) -> str:
+    """A typo'd title is the same work only with the same year, and the same first author and
+    author count. Where one side names nobody (a proceedings volume copied without its editors),
+    there are no names to compare, and a long title of ``MIN_TYPO_WORDS_WITHOUT_NAMES`` words or
+    more must carry the evidence instead."""
     if not (a.year and b.year and a.year == b.year):
         return "a title typo needs the same year"
-    if not (fa and fb and fa[0] == fb[0] and len(fa) == len(fb)):
-        return "a title typo needs the same first author and number of authors"
+    if fa and fb:
+        if fa[0] != fb[0] or len(fa) != len(fb):
+            return "a title typo needs the same first author and number of authors"
+    elif words < MIN_TYPO_WORDS_WITHOUT_NAMES:
+        return f"a title typo without names to compare needs {MIN_TYPO_WORDS_WITHOUT_NAMES} words or more"
     return ""
 
 
@@ -243,7 +263,7 @@ def close_pairs(titles: list[str], threshold: float) -> list[tuple[int, int, flo
     Similarity is computed for every pair within ``WINDOW`` of each other, in one pass per
     distance (rapidfuzz in a comprehension: no Python call per pair); only the few pairs that
     reach the threshold are kept."""
-    candidates = [i for i, t in enumerate(titles) if len(t) >= MIN_FUZZY_LENGTH and not has_cjk(t)]
+    candidates = [i for i, t in enumerate(titles) if len(t) >= MIN_FUZZY_LENGTH]
     ratio = fuzz.ratio
     pairs = []
     for order in (sorted(candidates, key=lambda i: titles[i]), sorted(candidates, key=lambda i: titles[i][::-1])):
@@ -394,7 +414,8 @@ class _Finder:
             return
         words, typo = _differs_by_words(records[a].title, records[b].title, self.rare)
         if not words and typo:
-            words = _same_authorship(records[a], records[b], self.ordered_fam(a), self.ordered_fam(b))
+            fa, fb = self.ordered_fam(a), self.ordered_fam(b)
+            words = _same_authorship(records[a], records[b], fa, fb, len(self.words[a]))
         if words:
             self.suspect(a, b, round(score, 1), words)
             return
