@@ -401,8 +401,13 @@ SAME_WORK = [
         "Representation Learning with Contrastive Predictive Coding",
         "Representation Learning with Contrastive Predictive Codnig",
     ),
+    (  # two characters swapped: a character is a word, and word order is not compared
+        "國語語音辨認中詞群語言模型之分群方法與應用 (Word-Class Based Language Model in Mandarin Speech Recognition)",
+        "國語語辨音認中詞群語言模型之分群方法與應用 (Word-Class Based Language Model in Mandarin Speech Recognition)",
+    ),
 ]
 OTHER_WORKS = [
+    ("國際會議論文集：深度學習的方法與應用研究進展", "國際會議論文集：深度學習的算法與應用研究進展"),
     ("Memory Transformer", "Memory Transformer Networks"),
     ("Low-Resource Knowledge-Grounded Dialogue Generation", "Zero-Resource Knowledge-Grounded Dialogue Generation"),
     ("Transformers Assemble (PART I)", "Transformers Assemble (PART II)"),

@@ -36,7 +36,7 @@ from rapidfuzz.distance import OSA
 from . import ids
 from .identity import MatchKey, match_key_of, normalized_title, title_words
 from .model import Kind, Link, Merge, Person, Record, Suspect, fill_gaps
-from .text import has_cjk
+from .text import CJK_CHARS, has_cjk
 
 T = TypeVar("T")
 FUZZY_THRESHOLD = 90.0
@@ -216,13 +216,21 @@ def _unmatched(words: list[str], other: list[str]) -> list[str]:
     return out
 
 
+_CJK_OR_NOT = re.compile(f"[{CJK_CHARS}]|[^{CJK_CHARS}]+")
+
+
+def _words(title: str) -> list[str]:
+    """A title's folded words, each Chinese or Japanese character a word of its own."""
+    return [part for word in title_words(title) for part in (_CJK_OR_NOT.findall(word) if has_cjk(word) else (word,))]
+
+
 def _differs_by_words(ta: str, tb: str, rare: Callable[[str], bool] = lambda w: True) -> tuple[str, bool]:
     """('' or why two similar titles name different works, whether they differ by a typo).
 
     Another work adds, drops or replaces whole words ("Memory Transformer Networks", "... : A
     Survey", "Graph Convolution"/"Graph Routing") or numbers; the same work differs only inside
     words (see ``word_difference``). A typo needs stronger evidence from the caller."""
-    wa, wb = title_words(ta), title_words(tb)
+    wa, wb = _words(ta), _words(tb)
     only_a, only_b = _unmatched(wa, wb), _unmatched(wb, wa)
     if len(only_a) != len(only_b):
         return "titles differ by whole words", False
