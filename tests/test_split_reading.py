@@ -152,12 +152,16 @@ def test_no_fork_while_another_thread_runs() -> None:
 def test_what_an_entry_inherits_through_crossref_counts_for_its_problems_and_match_key(
     split: bool, split_any_size: None
 ) -> None:
-    """The proceedings come after the cut: the paper takes their DOI and their editors (written
-    with commas only, which BibTeX rejects) as its own, as BibTeX would."""
+    """The proceedings come after the cut: the paper takes their editors (written with commas
+    only, which BibTeX rejects) as its own, as BibTeX would, but not their DOI, which names the
+    volume; an entry without a title takes the title of the (non-container) entry it names."""
     paper = "@inproceedings{paper, title = {A Paper in the Proceedings}, crossref = {proc}, year = 2019}\n\n"
+    part = "@misc{part, crossref = {whole}}\n\n"
     filler = "".join(f"@misc{{m{i}, title = {{Filler number {i}}}}}\n\n" for i in range(10))
     proc = "@proceedings{proc, title = {Proceedings}, doi = {10.1/proc}, editor = {Ed, I., Tor, A.}}\n"
-    bib, keys = read_for_matching(paper + filler + proc, "x.bib", split=split)
-    assert "doi:10.1/proc" in keys[0].tokens
+    whole = "@misc{whole, title = {The Whole Work}, url = {https://example.org/whole}}\n"
+    bib, keys = read_for_matching(paper + part + filler + proc + whole, "x.bib", split=split)
+    assert keys[0].tokens == [] and "doi" not in bib.items[0].block.fields
+    assert keys[1].words == ["the", "whole", "work"] and "url" not in bib.items[1].block.fields
     bad_names = [p for p in bib.problems if p.kind == "bad-name"]
-    assert [p.source.line for p in bad_names] == [1, 23], "the paper (line 1) and the proceedings (line 23)"
+    assert [p.source.line for p in bad_names] == [1, 25], "the paper (line 1) and the proceedings (line 25)"

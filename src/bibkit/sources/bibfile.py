@@ -403,6 +403,12 @@ def _keyless_key(block: ScannedBlock, items: list[BibItem]) -> str:
     return next(k for k in (base, *(f"{base}{n}" for n in range(2, 10_000))) if k not in taken)
 
 
+# What names the container itself, not the paper in it: the proceedings' DOI, link, arXiv id or
+# DBLP record, inherited by each of its papers, would make them all one work.
+_NOT_INHERITED = frozenset(
+    {"ids", "crossref", "keywords", "doi", "url", "eprint", "archiveprefix", "eprinttype", "primaryclass"}
+    | {"eprintclass", "biburl", "pmid"}
+)
 # A @proceedings or @book a paper cross-references lends its title as the paper's booktitle.
 _CONTAINERS = frozenset({"proceedings", "book", "mvbook", "collection", "mvcollection", "mvproceedings"})
 
@@ -436,7 +442,7 @@ def inherit_crossrefs(
         for name, value in parent.fields.items():
             if name == "title" and parent.entry_type in _CONTAINERS:
                 block.fields.setdefault("booktitle", value)
-            elif name not in ("ids", "crossref", "keywords"):
+            elif name not in _NOT_INHERITED:
                 block.fields.setdefault(name, value)
     return problems, changed
 
