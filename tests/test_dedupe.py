@@ -565,3 +565,21 @@ def test_without_names_a_short_title_or_another_number_or_character_is_another_w
 ) -> None:
     records = _nameless_pair(tb, ta, names) if flip else _nameless_pair(ta, tb, names)
     assert groups(records) == []
+
+
+def test_papers_of_one_volume_are_not_one_work_through_its_doi() -> None:
+    """DBLP writes each paper with a crossref to its proceedings, which carry the volume's DOI;
+    with a copy of the volume that names nobody in the file, the papers were once joined through
+    it. Only the volume and its copy are one work."""
+    volume = (
+        "@proceedings{DBLP:conf/mm/2018, editor = {Boll, Susanne}, title = {{ACM} Multimedia Conference 2018},"
+        " year = 2018, doi = {10.1145/3240508}, url = {https://doi.org/10.1145/3240508}}\n\n"
+    )
+    copy = "@misc{mm2018, title = {ACM Multimedia Conference 2018}, year = 2018, doi = {10.1145/3240508}}\n\n"
+    papers = "".join(
+        f"@inproceedings{{DBLP:conf/mm/P{i}, author = {{Author{i}, A.}}, title = {{Paper Number {i} on Video}},"
+        f" crossref = {{DBLP:conf/mm/2018}}, year = 2018}}\n\n"
+        for i in range(3)
+    )
+    result = dedupe_text(papers + volume + copy, "x.bib")
+    assert [(g.key, g.merged) for g in result.groups] == [("DBLP:conf/mm/2018", ("mm2018",))]
