@@ -401,6 +401,11 @@ SAME_WORK = [
         "Representation Learning with Contrastive Predictive Coding",
         "Representation Learning with Contrastive Predictive Codnig",
     ),
+    ("Greedy Bilateral Sketch, Completion {\\&} Smoothing", "Greedy Bilateral Sketch, Completion Smoothing"),
+    (
+        "NLP_HZ at SemEval-2018 Task 9: a Nearest Neighbor Approach",
+        "NLPHZ at SemEval-2018 Task 9: a Neaarest Neighbor Approach",
+    ),
     (  # two characters swapped: a character is a word, and word order is not compared
         "國語語音辨認中詞群語言模型之分群方法與應用 (Word-Class Based Language Model in Mandarin Speech Recognition)",
         "國語語辨音認中詞群語言模型之分群方法與應用 (Word-Class Based Language Model in Mandarin Speech Recognition)",

@@ -229,11 +229,23 @@ def _differs_by_words(ta: str, tb: str, rare: Callable[[str], bool] = lambda w: 
 
     Another work adds, drops or replaces whole words ("Memory Transformer Networks", "... : A
     Survey", "Graph Convolution"/"Graph Routing") or numbers; the same work differs only inside
-    words (see ``word_difference``). A typo needs stronger evidence from the caller."""
+    words (see ``word_difference``). A typo needs stronger evidence from the caller.
+
+    Two differences are not words: an "and" one title lacks (an "&" lost by a tool that strips
+    LaTeX: "Completion {\\&} Smoothing" / "Completion Smoothing"), and words written apart or
+    together ("NLP_HZ" / "NLPHZ"), also with a typo in them."""
     wa, wb = _words(ta), _words(tb)
     only_a, only_b = _unmatched(wa, wb), _unmatched(wb, wa)
     if len(only_a) != len(only_b):
-        return "titles differ by whole words", False
+        only_a, only_b = [w for w in only_a if w != "and"], [w for w in only_b if w != "and"]
+        joined_a, joined_b = "".join(only_a), "".join(only_b)
+        if joined_a == joined_b:
+            return "", False
+        if len(only_a) != len(only_b):
+            # Words run together and one of them mistyped ("NLP_HZ ... Nearest" / "NLPHZ ...
+            # Neaarest") is a typo; anything more (a truncation included) is whole words.
+            kind = word_difference(joined_a, joined_b, rare) if joined_a and joined_b else "word"
+            return ("", True) if kind in ("typo", "ocr") else ("titles differ by whole words", False)
     typo = False
     ends = {wa[-1], wb[-1]} if wa and wb else set()
     for x, y in zip(only_a, only_b, strict=True):

@@ -106,11 +106,22 @@ def to_text(latex: str) -> str:
         return strip_latex(latex)
 
 
-_MACROS = re.compile(r"\\[a-zA-Z]+\s*|\\.|[{}$]")
+_MACROS = re.compile(r"\\([a-zA-Z]+)\s*|\\([&%$#_{}])|\\.|[{}$]")
+# Letters LaTeX writes as commands, as the ASCII letters Unicode folding gives them (ø -> o).
+_LETTERS = {"o": "o", "O": "O", "ss": "ss", "ae": "ae", "AE": "AE", "oe": "oe", "OE": "OE", "aa": "a", "AA": "A"}
+_LETTERS |= {"l": "l", "L": "L", "i": "i", "j": "j", "dh": "d", "DH": "D", "th": "th", "TH": "TH", "ng": "ng"}
+
+
+def _strip(m: re.Match[str]) -> str:
+    command, escaped = m.group(1), m.group(2)
+    return _LETTERS.get(command, "") if command else escaped or ""
 
 
 def strip_latex(raw: str) -> str:
-    """Cheap LaTeX removal for matching, not display: commands and braces dropped, so
-    M{\\"u}ller becomes Muller (which folds as Müller does). Hundreds of times faster
-    than ``to_text``."""
-    return " ".join(_MACROS.sub("", raw).split())
+    """Cheap LaTeX removal for matching, not display: commands and braces dropped, letters
+    written as commands and escaped characters kept, so M{\\"u}ller becomes Muller and
+    J{\\o}rgensen Jorgensen (which fold as Müller and Jørgensen do), "Audio {\\&} Text" keeps
+    its "&". Hundreds of times faster than ``to_text``."""
+    if "\\" not in raw:
+        return " ".join(raw.replace("{", "").replace("}", "").replace("$", "").split())
+    return " ".join(_MACROS.sub(_strip, raw).split())

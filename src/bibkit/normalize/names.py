@@ -8,7 +8,7 @@ whole as literals, which BibTeX writes in braces so no style reorders them.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from pybtex.database import Person as PybtexPerson
 from pybtex.exceptions import PybtexError
@@ -191,8 +191,9 @@ def _name_text(latex: str) -> str:
     return plain(latex_to_rich(latex))
 
 
-def parse_people(raw: str) -> tuple[tuple[Person, ...], bool]:
-    """A BibTeX name list ("Doe, Jane and {Google} and others") as Person values."""
+def parse_people(raw: str, text: Callable[[str], str] = _name_text) -> tuple[tuple[Person, ...], bool]:
+    """A BibTeX name list ("Doe, Jane and {Google} and others") as Person values. ``text``
+    converts each name part (matching passes ``strip_latex``: the same folded names, much faster)."""
     people = []
     others = False
     for part in split_names(raw):
@@ -203,7 +204,7 @@ def parse_people(raw: str) -> tuple[tuple[Person, ...], bool]:
             others = True
             continue
         if part.startswith("{") and part.endswith("}") and part.count("{") == 1:
-            people.append(Person(last=_name_text(part), literal=True))
+            people.append(Person(last=text(part), literal=True))
             continue
         simple = _simple_person(part)
         if simple is not None:
@@ -214,25 +215,25 @@ def parse_people(raw: str) -> tuple[tuple[Person, ...], bool]:
             # `invalid_names`); read as Last, First pairs rather than lost.
             pieces = [p.strip() for p in part.split(",")]
             for i in range(0, len(pieces) - 1, 2):
-                people.append(Person(last=_name_text(pieces[i]), first=_name_text(pieces[i + 1])))
+                people.append(Person(last=text(pieces[i]), first=text(pieces[i + 1])))
             if len(pieces) % 2:
-                people.append(Person(last=_name_text(pieces[-1]), literal=True))
+                people.append(Person(last=text(pieces[-1]), literal=True))
             continue
         try:
             parsed = PybtexPerson(part)
         except PybtexError:
-            people.append(Person(last=_name_text(part), literal=True))
+            people.append(Person(last=text(part), literal=True))
             continue
-        last = _name_text(" ".join(parsed.last_names))
+        last = text(" ".join(parsed.last_names))
         if not last:
-            people.append(Person(last=_name_text(part), literal=True))
+            people.append(Person(last=text(part), literal=True))
             continue
         people.append(
             Person(
                 last=last,
-                first=_name_text(" ".join(parsed.first_names + parsed.middle_names)),
-                von=_name_text(" ".join(parsed.prelast_names)),
-                jr=_name_text(" ".join(parsed.lineage_names)),
+                first=text(" ".join(parsed.first_names + parsed.middle_names)),
+                von=text(" ".join(parsed.prelast_names)),
+                jr=text(" ".join(parsed.lineage_names)),
                 given_first=not split_names(part, ","),
             )
         )

@@ -34,7 +34,7 @@ from ..normalize.names import parse_people
 from ..text import year_in
 from .base import Official
 
-SCHEMA_VERSION = "2"  # 2: entries stored zlib-compressed
+SCHEMA_VERSION = "3"  # 2: entries stored zlib-compressed; 3: letters written as commands (\o, \ss) kept in titles
 MIN_TITLE_WITHOUT_AUTHORS = 20  # normalised characters; shorter titles need an author to match
 
 

@@ -71,8 +71,9 @@ class BibItem:
         return self.block.line
 
     def families(self) -> list[str]:
-        """Author family names in author order, parsed on demand."""
-        people, _ = parse_people(self.block.fields.get("author", "") or self.block.fields.get("editor", ""))
+        """Author family names in author order, folded for matching, parsed on demand."""
+        names = self.block.fields.get("author", "") or self.block.fields.get("editor", "")
+        people, _ = parse_people(names, strip_latex)
         return [f for f in (normalized_title(p.last) for p in people) if f]
 
     def author_count(self) -> int:
