@@ -34,10 +34,10 @@ def title_words(title: str) -> list[str]:
     """The title's words, folded as in ``normalized_title``."""
     if "<" in title:
         title = plain(title)  # Zotero's <i>...</i> from a .bib is not part of the title's words
-    text = unicodedata.normalize("NFKC", title).casefold()
-    if text.isascii():
-        folded = text
+    if title.isascii():  # NFKC changes no ASCII text, and casefold is lower there
+        folded = title.lower()
     else:
+        text = unicodedata.normalize("NFKC", title).casefold()
         folded = "".join(ch if ord(ch) < 128 or ord(ch) > 0x2E7F else unidecode(ch) for ch in text)
     folded = folded.replace("-", "")  # "Pre-training" and "Pretraining" are one word
     folded = folded.replace("&", " and ")  # "Audio & Text", "Audio {\\&} Text" and "Audio and Text" too

@@ -69,7 +69,7 @@ def has_scheme(url: str) -> bool:
 
 def unescape_url(url: str) -> str:
     """A URL as some BibTeX writers store it (DBLP: content\\_cvpr\\_2018) back to the URL."""
-    return _URL_ESCAPE.sub(r"\1", url.strip())
+    return _URL_ESCAPE.sub(r"\1", url.strip()) if "\\" in url else url.strip()
 
 
 def clean_url(url: str) -> str:
