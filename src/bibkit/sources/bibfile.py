@@ -556,11 +556,12 @@ _DEFINES_MACROS = re.compile(r"(?i)@[ \t]*string\b")  # anywhere, even in a valu
 
 def _split_point(text: str) -> int | None:
     """Where a large file is cut in two for reading on two cores: the start of the first block
-    after its middle. None for a small file, and for one with @string macros, whose entries read
-    differently alone (see ``UnreadBlock``)."""
+    after 55% of it (the child also sends its part back, which takes it longer; measured on 20,000
+    entries, 55% made the parent wait least). None for a small file, and for one with @string
+    macros, whose entries read differently alone (see ``UnreadBlock``)."""
     if len(text) < SPLIT_MIN_CHARS or _DEFINES_MACROS.search(text):
         return None
-    return block_start(text, len(text) // 2)
+    return block_start(text, len(text) * 11 // 20)
 
 
 def read_for_matching(text: str, file: str, split: bool = True) -> tuple[BibFile, list[MatchKey]]:
