@@ -588,3 +588,16 @@ def test_papers_of_one_volume_are_not_one_work_through_its_doi() -> None:
     )
     result = dedupe_text(papers + volume + copy, "x.bib")
     assert [(g.key, g.merged) for g in result.groups] == [("DBLP:conf/mm/2018", ("mm2018",))]
+
+
+def test_a_two_word_family_name_written_first_last_is_the_same_author() -> None:
+    """ "Parra Escartín, Carla" and Scholar's "Carla Parra Escartín" (read as family name
+    "Escartín" by BibTeX's rule) share the author."""
+    text = (
+        '@inproceedings{parra, title = "Creation of new {TM} segments: Fulfilling translators{\'} wishes",'
+        ' author = "Parra Escart{\\\'\\i}n, Carla", year = "2015", url = "https://aclanthology.org/W15-5201"}\n\n'
+        "@misc{parradup, title = {creation of new tm segments - fulfilling translators' wishes},"
+        " author = {Carla Parra Escart{\\'\\i}n}, year = {2014}, howpublished = {arXiv preprint}}\n"
+    )
+    result = dedupe_text(text, "x.bib")
+    assert [(g.key, g.merged) for g in result.groups] == [("parra", ("parradup",))]

@@ -34,7 +34,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from . import ids
-from .identity import MatchKey, match_key_of, normalized_title, title_words
+from .identity import MatchKey, family_name, match_key_of, title_words
 from .model import Kind, Link, Merge, Person, Record, Suspect, fill_gaps
 from .text import CJK_CHARS, has_cjk
 
@@ -109,8 +109,8 @@ def _id_map(tokens: list[str]) -> dict[str, str]:
 
 
 def _families(authors: tuple[Person, ...]) -> list[str]:
-    """Family names in author order, folded as titles are."""
-    return [f for f in (normalized_title(p.last) for p in authors if p.last) if f]
+    """Family names in author order, folded as titles are (``identity.family_name``)."""
+    return [f for f in (family_name(p.last) for p in authors if p.last) if f]
 
 
 def _conflicting_ids(a: Record, b: Record) -> str:
@@ -269,7 +269,7 @@ def _same_authorship(a: Record, b: Record, fa: list[str], fb: list[str], words: 
     if not (a.year and b.year and a.year == b.year):
         return "a title typo needs the same year"
     if fa and fb:
-        if fa[0] != fb[0] or len(fa) != len(fb):
+        if not set(fa[0].split()) & set(fb[0].split()) or len(fa) != len(fb):
             return "a title typo needs the same first author and number of authors"
     elif words < MIN_TYPO_WORDS_WITHOUT_NAMES:
         return f"a title typo without names to compare needs {MIN_TYPO_WORDS_WITHOUT_NAMES} words or more"
@@ -353,9 +353,10 @@ class _Finder:
         return self.cache[i]
 
     def fam(self, i: int) -> set[str]:
+        """The words of all family names: two records share an author when these meet."""
         found = self.family_sets.get(i)
         if found is None:
-            found = self.family_sets[i] = set(self.ordered_fam(i))
+            found = self.family_sets[i] = {word for name in self.ordered_fam(i) for word in name.split()}
         return found
 
     def rare(self, word: str) -> bool:

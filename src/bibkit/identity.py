@@ -27,6 +27,13 @@ def normalized_title(title: str) -> str:
     return "".join(title_words(title))
 
 
+def family_name(last: str) -> str:
+    """A family name folded as titles are, its words kept apart ("Parra Escartín" is "parra
+    escartin"): a name written "Carla Parra Escartín" reads as family name "Escartín" alone, and
+    the two still share a word."""
+    return " ".join(title_words(last))
+
+
 _NOT_WORD = re.compile(r"[^0-9a-z\u2e80-\U0002ffff]+")
 
 
