@@ -513,6 +513,7 @@ def test_word_difference_table(x: str, y: str, kind: str) -> None:
         ("2", "2011", "number", "number"),  # one digit of a year could be a number of its own
         ("1", "12", "number", "number"),  # "Volume 1" / "Volume 12"
         ("tr", "tree", "truncated", "word"),
+        ("volumei", "volumeii", "number", "number"),  # "Volume-I" / "Volume-II": the hyphen joins them
     ],
 )
 def test_word_difference_of_a_title_s_last_word(x: str, y: str, as_last_word: str, elsewhere: str) -> None:
@@ -539,6 +540,10 @@ NAMELESS_SAME_WORK = [
     ),
 ]
 NAMELESS_OTHER_WORKS = [
+    (
+        "Proceedings of the Third International Joint Conference on Natural Language Processing: Volume-I",
+        "Proceedings of the Third International Joint Conference on Natural Language Processing: Volume-II",
+    ),
     ("Graph Attention Networks", "Graph Attention Netwrks"),  # short: too little evidence without names
     ("Study number 0 of Attention in ACL", "Study number 1 of Attention in ACL"),
     ("Proceedings of the Workshop on Things 2019", "Proceedings of the Workshop on Things 2020"),

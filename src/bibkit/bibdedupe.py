@@ -16,8 +16,9 @@ from bibtexparser.library import Library
 from bibtexparser.model import Entry, Field
 
 from .bibtex import bibtex_format
-from .dedupe import Findings, find_duplicates, lead_rank
-from .model import Suspect
+from .dedupe import Findings, find_duplicates, key_rank
+from .identity import MatchKey
+from .model import Source, Suspect
 from .sources.bibfile import BibFile, BibItem, read_for_matching
 
 
@@ -63,18 +64,20 @@ VENUE_FIELDS = frozenset(
 )
 
 
-def _lead(items: list[BibItem]) -> BibItem:
-    return max(items, key=lambda it: lead_rank(it.record, it.author_count()))
+def _lead(items: list[BibItem], keys: list[MatchKey]) -> BibItem:
+    """The lead of a group (see ``dedupe.lead_rank``), from the entries' match keys."""
+    ranked = max(range(len(items)), key=lambda i: key_rank(keys[i], items[i].author_count()))
+    return items[ranked]
 
 
 def _split_list(value: str) -> list[str]:
     return [k.strip() for k in value.split(",") if k.strip()]
 
 
-def merge_entries(items: list[BibItem]) -> Entry:
+def merge_entries(items: list[BibItem], keys: list[MatchKey]) -> Entry:
     """The lead's fields as written, plus the fields only the others have; keywords united;
     merged-away keys in `ids`."""
-    lead = _lead(items)
+    lead = _lead(items, keys)
     raw = dict(lead.block.raw)
     names = {n.lower(): n for n in lead.block.field_names}
     keywords = _split_list(lead.block.fields.get("keywords", ""))
@@ -108,14 +111,14 @@ def _write_entry(entry: Entry) -> str:
 
 def dedupe_text(text: str, file: str) -> DedupeResult:
     bib, keys = read_for_matching(text, file)
-    findings: Findings = find_duplicates(bib.records, families=lambda i: bib.items[i].families(), keys=keys)
+    findings: Findings = find_duplicates([], families=lambda i: bib.items[i].families(), keys=keys)
     item_of_block = {id(it.block): i for i, it in enumerate(bib.items)}
     group_of = {member: g for g, group in enumerate(findings.groups) for member in group.members}
     merged: dict[int, Entry] = {}
     groups: list[DedupeGroup] = []
     for g, group in enumerate(findings.groups):
         items = [bib.items[i] for i in group.members]
-        entry = merge_entries(items)
+        entry = merge_entries(items, [keys[i] for i in group.members])
         merged[g] = entry
         groups.append(
             DedupeGroup(
@@ -143,8 +146,8 @@ def dedupe_text(text: str, file: str) -> DedupeResult:
     new_text = "".join(out)
     suspects = [
         Suspect(
-            bib.items[s.a].record.source,
-            bib.items[s.b].record.source,
+            Source(file, bib.items[s.a].line),
+            Source(file, bib.items[s.b].line),
             s.score,
             s.why_not,
             (bib.items[s.a].key, bib.items[s.b].key),

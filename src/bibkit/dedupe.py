@@ -34,7 +34,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from . import ids
-from .identity import MatchKey, family_name, match_key_of, title_words
+from .identity import CONFLICT_SCHEMES, MatchKey, family_name, match_key_of
 from .model import Kind, Link, Merge, Person, Record, Suspect, fill_gaps
 from .text import CJK_CHARS, has_cjk
 
@@ -46,10 +46,10 @@ MAX_TITLE_GROUP = 5  # more records than this under one title are reported, not 
 MIN_TITLE_WORDS = 3  # a title that may merge two records with nothing else in common
 
 
-def _is_real_title(title: str) -> bool:
-    """Long enough to name one work: not a tool's name or a label ("Gensim", "Techniques")."""
-    words = title_words(title)
-    return len(words) >= MIN_TITLE_WORDS or (len(words) >= 1 and has_cjk(title) and len(title) >= 8)
+def _is_real_title(words: list[str]) -> bool:
+    """Long enough to name one work: not a tool's name or a label ("Gensim", "Techniques"); in
+    Chinese or Japanese, eight characters."""
+    return len(words) >= MIN_TITLE_WORDS or (len(words) >= 1 and len(_split_cjk(words)) >= 8)
 
 
 @dataclass(frozen=True)
@@ -113,19 +113,15 @@ def _families(authors: tuple[Person, ...]) -> list[str]:
     return [f for f in (family_name(p.last) for p in authors if p.last) if f]
 
 
-def _conflicting_ids(a: Record, b: Record) -> str:
+def _conflicting_ids(a: MatchKey, b: MatchKey) -> str:
     """Two different identifiers of the same scheme: these are different works."""
-    for scheme in ("arxiv", "acl", "openreview", "pmlr"):
-        va, vb = getattr(a.ids, scheme), getattr(b.ids, scheme)
-        if va and vb and va.lower() != vb.lower():
-            return f"different {scheme} ids"
-    da, db = (a.ids.doi or "").lower(), (b.ids.doi or "").lower()
-    if da and db and da != db and not (da.startswith("10.48550/") or db.startswith("10.48550/")):
-        return "different DOIs"
+    for scheme, va, vb in zip(CONFLICT_SCHEMES, a.ids, b.ids, strict=False):
+        if va and vb and va != vb:
+            return "different DOIs" if scheme == "doi" else f"different {scheme} ids"
     return ""
 
 
-def _guard(a: Record, b: Record, fa: set[str], fb: set[str]) -> tuple[str, int]:
+def _guard(a: MatchKey, b: MatchKey, fa: set[str], fb: set[str]) -> tuple[str, int]:
     """('' or why they differ, number of positive agreements on year and authors)."""
     conflict = _conflicting_ids(a, b)
     if conflict:
@@ -147,7 +143,7 @@ def _guard(a: Record, b: Record, fa: set[str], fb: set[str]) -> tuple[str, int]:
 _SCHOLARLY = frozenset({Kind.PAPER, Kind.REPORT, Kind.THESIS, Kind.BOOK, Kind.CHAPTER})
 
 
-def _comparable(a: Record, b: Record) -> bool:
+def _comparable(a: MatchKey, b: MatchKey) -> bool:
     """Titles are compared between scholarly works, or between items of one kind (posts with
     posts, repositories with repositories)."""
     return a.kind == b.kind or (a.kind in _SCHOLARLY and b.kind in _SCHOLARLY)
@@ -191,7 +187,10 @@ def word_difference(x: str, y: str, rare: Callable[[str], bool] = lambda w: True
         if prefix and last and year and len(short) >= year.start() + 2:
             return "truncated"  # a title cut inside its closing year: "..., June 12-16, 20" for "2011"
         return "number"
-    if prefix and not any(c.isdigit() for c in long[len(short) :]):
+    cut = long[len(short) :]
+    if prefix and short[-1] in "ivx" and not cut.strip("ivx"):
+        return "number"  # "Volume-I" / "Volume-II" run together: a part numeral, not a cut word
+    if prefix and not any(c.isdigit() for c in cut):
         return "truncated"
     fx, fy = _ocr_fold(x), _ocr_fold(y)
     if fx == fy:
@@ -219,12 +218,14 @@ def _unmatched(words: list[str], other: list[str]) -> list[str]:
 _CJK_OR_NOT = re.compile(f"[{CJK_CHARS}]|[^{CJK_CHARS}]+")
 
 
-def _words(title: str) -> list[str]:
+def _split_cjk(words: list[str]) -> list[str]:
     """A title's folded words, each Chinese or Japanese character a word of its own."""
-    return [part for word in title_words(title) for part in (_CJK_OR_NOT.findall(word) if has_cjk(word) else (word,))]
+    return [part for word in words for part in (_CJK_OR_NOT.findall(word) if has_cjk(word) else (word,))]
 
 
-def _differs_by_words(ta: str, tb: str, rare: Callable[[str], bool] = lambda w: True) -> tuple[str, bool]:
+def _differs_by_words(
+    title_a: list[str], title_b: list[str], rare: Callable[[str], bool] = lambda w: True
+) -> tuple[str, bool]:
     """('' or why two similar titles name different works, whether they differ by a typo).
 
     Another work adds, drops or replaces whole words ("Memory Transformer Networks", "... : A
@@ -234,7 +235,7 @@ def _differs_by_words(ta: str, tb: str, rare: Callable[[str], bool] = lambda w: 
     Two differences are not words: an "and" one title lacks (an "&" lost by a tool that strips
     LaTeX: "Completion {\\&} Smoothing" / "Completion Smoothing"), and words written apart or
     together ("NLP_HZ" / "NLPHZ"), also with a typo in them."""
-    wa, wb = _words(ta), _words(tb)
+    wa, wb = _split_cjk(title_a), _split_cjk(title_b)
     only_a, only_b = _unmatched(wa, wb), _unmatched(wb, wa)
     if len(only_a) != len(only_b):
         only_a, only_b = [w for w in only_a if w != "and"], [w for w in only_b if w != "and"]
@@ -261,7 +262,7 @@ def _differs_by_words(ta: str, tb: str, rare: Callable[[str], bool] = lambda w: 
 MIN_TYPO_WORDS_WITHOUT_NAMES = 6
 
 
-def _same_authorship(a: Record, b: Record, fa: list[str], fb: list[str], words: int) -> str:
+def _same_authorship(a: MatchKey, b: MatchKey, fa: list[str], fb: list[str], words: int) -> str:
     """A typo'd title is the same work only with the same year, and the same first author and
     author count. Where one side names nobody (a proceedings volume copied without its editors),
     there are no names to compare, and a long title of ``MIN_TYPO_WORDS_WITHOUT_NAMES`` words or
@@ -300,15 +301,12 @@ def close_pairs(titles: list[str], threshold: float) -> list[tuple[int, int, flo
 
 @dataclass
 class _Finder:
-    """The state the three tiers share: the records, their folded titles, a union-find of the
-    groups so far, the suspects, and family names parsed on demand."""
+    """The state the three tiers share: every record's match key, their folded titles, a
+    union-find of the groups so far, the suspects, and family names parsed on demand."""
 
-    records: Sequence[Record]  # read only where a title or token meets another's (it may be lazy)
-    families: Callable[[int], list[str]] | None
-    keys: Sequence[MatchKey] | None = None  # what is compared for every record; by default, of the records
-    words: list[list[str]] = field(init=False)  # each title's folded words (see identity.title_words)
+    keys: Sequence[MatchKey]
+    families: Callable[[int], list[str]]  # record i's family names in author order (see family_name)
     titles: list[str] = field(init=False)  # each title folded (identity.normalized_title)
-    tokens: list[list[str]] = field(init=False)  # each record's strong tokens
     uf: _UnionFind = field(init=False)
     suspects: dict[tuple[int, int], Pair] = field(default_factory=dict)
     cache: dict[int, list[str]] = field(default_factory=dict)
@@ -318,16 +316,13 @@ class _Finder:
     word_counts: Counter[str] | None = None  # titles each word appears in, counted when first needed
 
     def __post_init__(self) -> None:
-        keys = self.keys if self.keys is not None else [match_key_of(r) for r in self.records]
-        self.words = [k.words for k in keys]
-        self.tokens = [k.tokens for k in keys]
-        self.titles = ["".join(w) for w in self.words]
-        self.uf = _UnionFind(len(self.records))
+        self.titles = ["".join(k.words) for k in self.keys]
+        self.uf = _UnionFind(len(self.keys))
 
     def group_ids(self, i: int) -> dict[str, str]:
         root = self.uf.find(i)
         if root not in self.ids:
-            self.ids[root] = _id_map(self.tokens[i])
+            self.ids[root] = _id_map(self.keys[i].tokens)
         return self.ids[root]
 
     def join(self, a: int, b: int, reason: str, score: float) -> None:
@@ -349,7 +344,7 @@ class _Finder:
     def ordered_fam(self, i: int) -> list[str]:
         """Family names in author order (the first author matters for a typo), parsed on demand."""
         if i not in self.cache:
-            self.cache[i] = self.families(i) if self.families is not None else _families(self.records[i].authors)
+            self.cache[i] = self.families(i)
         return self.cache[i]
 
     def fam(self, i: int) -> set[str]:
@@ -362,31 +357,31 @@ class _Finder:
     def rare(self, word: str) -> bool:
         """A word found in at most two titles of the input: maybe a typo's form, not surely a word."""
         if self.word_counts is None:
-            self.word_counts = Counter(w for words in self.words for w in set(words))
+            self.word_counts = Counter(w for k in self.keys for w in set(k.words))
         return self.word_counts[word] <= 2
 
     def suspect(self, a: int, b: int, score: float, why_not: str) -> None:
         pair = (min(a, b), max(a, b))
         self.suspects[pair] = Pair(*pair, score, why_not)
 
+    def guard(self, a: int, b: int) -> tuple[str, int]:
+        return _guard(self.keys[a], self.keys[b], self.fam(a), self.fam(b))
+
     def plainly_different(self, i: int, j: int) -> bool:
         """Other title and no author in common: an identifier shared by two different papers."""
         ti, tj = self.titles[i], self.titles[j]
+        if self.keys[i].kind != Kind.PAPER or not (ti and tj):
+            return False
         fi, fj = self.fam(i), self.fam(j)
-        return (
-            self.records[i].kind == Kind.PAPER
-            and bool(ti and tj and fi and fj)
-            and not fi & fj
-            and fuzz.ratio(ti, tj) < 60
-        )
+        return bool(fi and fj) and not fi & fj and fuzz.ratio(ti, tj) < 60
 
     def identifiers(self) -> None:
         """Tier 1: a shared strong token -- unless the two records plainly describe different works:
         real data has identifier collisions (two ACL Anthology papers of one 2006 panel volume under
         one id), and those are reported, not merged."""
         owner: dict[str, int] = {}
-        for i, tokens in enumerate(self.tokens):
-            for token in tokens:
+        for i, key in enumerate(self.keys):
+            for token in key.tokens:
                 token = token.lower() if token.startswith("openreview:") else token
                 j = owner.setdefault(token, i)
                 if j == i:
@@ -403,6 +398,8 @@ class _Finder:
             if title:
                 buckets.setdefault(title, []).append(i)
         for members in buckets.values():
+            if len(members) == 1:
+                continue
             if len(members) > MAX_TITLE_GROUP:
                 # Many records under one title are a heading or label read as a title, or a series
                 # ("System Report"): never one work on the title's words alone.
@@ -414,11 +411,10 @@ class _Finder:
                     self.merge_equal(a, b)
 
     def merge_equal(self, a: int, b: int) -> None:
-        records = self.records
-        if self.uf.find(a) == self.uf.find(b) or not _comparable(records[a], records[b]):
+        if self.uf.find(a) == self.uf.find(b) or not _comparable(self.keys[a], self.keys[b]):
             return
-        why_not, agreements = _guard(records[a], records[b], self.fam(a), self.fam(b))
-        if not why_not and (agreements or _is_real_title(records[a].title)):
+        why_not, agreements = self.guard(a, b)
+        if not why_not and (agreements or _is_real_title(self.keys[a].words)):
             self.join(a, b, "title", 100.0)
         elif not why_not:
             self.suspect(a, b, 100.0, "a short title alone, with no year or author to confirm")
@@ -430,17 +426,16 @@ class _Finder:
                 self.merge_similar(a, b, score)
 
     def merge_similar(self, a: int, b: int, score: float) -> None:
-        records = self.records
-        if not _comparable(records[a], records[b]):
+        ka, kb = self.keys[a], self.keys[b]
+        if not _comparable(ka, kb):
             return
-        words, typo = _differs_by_words(records[a].title, records[b].title, self.rare)
+        words, typo = _differs_by_words(ka.words, kb.words, self.rare)
         if not words and typo:
-            fa, fb = self.ordered_fam(a), self.ordered_fam(b)
-            words = _same_authorship(records[a], records[b], fa, fb, len(self.words[a]))
+            words = _same_authorship(ka, kb, self.ordered_fam(a), self.ordered_fam(b), len(ka.words))
         if words:
             self.suspect(a, b, round(score, 1), words)
             return
-        why_not, agreements = _guard(records[a], records[b], self.fam(a), self.fam(b))
+        why_not, agreements = self.guard(a, b)
         if not why_not and agreements:
             self.join(a, b, f"similar-title:{score:.0f}", round(score, 1))
         else:
@@ -448,7 +443,7 @@ class _Finder:
 
     def findings(self) -> Findings:
         grouped: dict[int, list[int]] = {}
-        for i in range(len(self.records)):
+        for i in range(len(self.keys)):
             grouped.setdefault(self.uf.find(i), []).append(i)
         groups = [Group(tuple(m), self.uf.reason.get(root, "")) for root, m in sorted(grouped.items()) if len(m) > 1]
         live = [s for _, s in sorted(self.suspects.items()) if self.uf.find(s.a) != self.uf.find(s.b)]
@@ -463,12 +458,16 @@ def find_duplicates(
 ) -> Findings:
     """Group the records that are one work, in three tiers; report the close calls kept apart.
 
-    ``families(i)`` gives record i's author family names in order; by default they come from its
-    authors.  ``keys`` gives what is compared for every record (``identity.match_key_of`` of each,
-    by default).  A .bib reader passes both, and a lazy ``records``: a record is then read, and
-    its names parsed, only where its title or identifiers meet another's.
+    Only the records' match keys are compared (``identity.match_key_of``), and author names
+    where titles or identifiers meet: ``families(i)`` gives record i's family names in author
+    order, by default from its authors. A .bib reader passes both, read from its entries
+    without building records (``records`` is then not read at all).
     """
-    finder = _Finder(records, families, keys)
+    if keys is None:
+        keys = [match_key_of(r) for r in records]
+    if families is None:
+        families = lambda i: _families(records[i].authors)  # noqa: E731
+    finder = _Finder(keys, families)
     finder.identifiers()
     finder.equal_titles()
     finder.similar_titles(close_pairs(finder.titles, threshold))
@@ -479,12 +478,20 @@ def find_duplicates(
 # Merging records (the build pipeline)
 
 
-def lead_rank(record: Record, authors: int | None = None) -> tuple[int, int, int, int]:
+def lead_rank(record: Record) -> tuple[int, int, int, int]:
     """Which version of a work leads a merge (build and `bibkit dedupe` alike): one that already
-    has a key, then a published version over a preprint, then the one with more authors (counted
-    by the caller when it parses names lazily), then one with a year."""
-    count = len(record.authors) if authors is None else authors
-    return (1 if record.key else 0, 1 if record.published else 0, count, 1 if record.year else 0)
+    has a key, then a published version over a preprint, then the one with more authors, then one
+    with a year."""
+    return _rank(bool(record.key), record.published, len(record.authors), record.year)
+
+
+def key_rank(key: MatchKey, authors: int, cited: bool = True) -> tuple[int, int, int, int]:
+    """``lead_rank`` from a match key, the number of authors and whether it has a citation key."""
+    return _rank(cited, key.published, authors, key.year)
+
+
+def _rank(cited: bool, published: bool, authors: int, year: int | None) -> tuple[int, int, int, int]:
+    return (1 if cited else 0, 1 if published else 0, authors, 1 if year else 0)
 
 
 def _unique(items: tuple[T, ...]) -> tuple[T, ...]:

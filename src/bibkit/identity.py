@@ -86,16 +86,46 @@ def strong_tokens_of(found: Identifiers, url: str, kind: Kind) -> list[str]:
 
 
 class MatchKey(NamedTuple):
-    """What deduplication compares for every record: its title's folded words
-    (``title_words``) and its strong tokens. The rest of a record is read only for the few
-    whose titles or tokens meet another's."""
+    """What deduplication compares of a record, all of it: its title's folded words
+    (``title_words``), its strong tokens, year, kind, and whether it is a published version.
+    Author names are read apart, and only for the few records whose titles or tokens meet
+    another's."""
 
     words: list[str]
     tokens: list[str]
+    year: int | None = None
+    kind: Kind = Kind.PAPER
+    published: bool = False
+    ids: tuple[str, ...] = ()  # see conflict_ids
 
 
 def match_key_of(record: Record) -> MatchKey:
-    return MatchKey(title_words(record.title), strong_tokens(record))
+    return MatchKey(
+        title_words(record.title),
+        strong_tokens(record),
+        record.year,
+        record.kind,
+        record.published,
+        conflict_ids(record.ids),
+    )
+
+
+CONFLICT_SCHEMES = ("arxiv", "acl", "openreview", "pmlr", "doi")
+
+
+def conflict_ids(found: Identifiers) -> tuple[str, ...]:
+    """A work's identifier in each of ``CONFLICT_SCHEMES`` ('' where it has none), lower-cased:
+    two different ones of a scheme are two different works. An ACL Anthology volume id counts
+    here (two volumes are two works) though it is no strong token (a paper may link its volume);
+    an arXiv DataCite DOI is the arXiv id, not a publisher's DOI."""
+    doi = (found.doi or "").lower()
+    return (
+        (found.arxiv or "").lower(),
+        (found.acl or "").lower(),
+        (found.openreview or "").lower(),
+        (found.pmlr or "").lower(),
+        "" if doi.startswith("10.48550/") else doi,
+    )
 
 
 def identity_tokens(record: Record) -> list[str]:

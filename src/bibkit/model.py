@@ -123,6 +123,11 @@ class Venue:
     publisher: str = ""
     institution: str = ""
 
+    @property
+    def publishes(self) -> bool:
+        """A conference, workshop or journal (not a preprint server, not an unknown venue)."""
+        return self.kind not in (VenueKind.PREPRINT, VenueKind.OTHER)
+
 
 @dataclass(frozen=True)
 class Identifiers:
@@ -211,7 +216,7 @@ class Record:
     @property
     def published(self) -> bool:
         """At a conference, workshop or journal (not a preprint, not an unknown venue)."""
-        return self.venue is not None and self.venue.kind not in (VenueKind.PREPRINT, VenueKind.OTHER)
+        return self.venue is not None and self.venue.publishes
 
     @property
     def source(self) -> Source:

@@ -15,7 +15,7 @@ from typing import Any, overload
 
 from .. import ids
 from ..forked import in_child
-from ..identity import MatchKey, family_name, strong_tokens_of, title_words
+from ..identity import MatchKey, conflict_ids, family_name, strong_tokens_of, title_words
 from ..keys import key_base
 from ..model import Identifiers, Problem, Record, Severity, Source, Venue, VenueKind
 from ..normalize.latex import strip_latex
@@ -217,16 +217,28 @@ def _identity(etype: str, f: dict[str, str], journal: str) -> tuple[Identifiers,
 
 
 def match_key(block: ScannedBlock) -> MatchKey:
-    """What deduplication compares for every entry (its title's folded words and its identity
-    tokens), read without building the record: the record is read only for the few entries whose
-    title or identifiers meet another's."""
+    """What deduplication compares of an entry, read from its fields without building its
+    record (see ``identity.MatchKey``), folded as the matching reading of ``record_from_fields``
+    folds them."""
     f = block.fields
     title = f.get("title", "")
-    journal = f.get("journal", "")
-    identifiers, url, work = _identity(block.entry_type.lower(), f, strip_latex(journal) if journal else "")
+    journal = strip_latex(f["journal"]) if f.get("journal") else ""
+    identifiers, url, work = _identity(block.entry_type.lower(), f, journal)
+    venue = _venue(work, f, strip_latex, journal)
     return MatchKey(
-        title_words(strip_latex(title).strip() if title else ""), strong_tokens_of(identifiers, url, kind_of(work))
+        title_words(strip_latex(title).strip() if title else ""),
+        strong_tokens_of(identifiers, url, kind_of(work)),
+        _year(f),
+        kind_of(work),
+        venue is not None and venue.publishes,
+        conflict_ids(identifiers),
     )
+
+
+def _year(f: dict[str, str]) -> int | None:
+    """The year field's year, or the BibLaTeX date's."""
+    date = _DATE.match(f["date"]) if "date" in f else None
+    return year_in(f.get("year", "")) or (int(date.group(1)) if date else None)
 
 
 def record_from_fields(
@@ -264,7 +276,7 @@ def record_from_fields(
         sources=(source,),
         authors=authors,
         others=others,
-        year=year_in(f.get("year", "")) or (int(date.group(1)) if date else None),
+        year=_year(f),
         venue=_venue(work, f, text, journal),
         ids=identifiers,
         url=url,
