@@ -34,7 +34,7 @@ def family_name(last: str) -> str:
     return " ".join(title_words(last))
 
 
-_NOT_WORD = re.compile(r"[^0-9a-z\u2e80-\U0002ffff]+")
+_WORD = re.compile(r"[0-9a-z\u2e80-\U0002ffff]+")
 
 
 def title_words(title: str) -> list[str]:
@@ -49,7 +49,7 @@ def title_words(title: str) -> list[str]:
     folded = folded.replace("-", "")  # "Pre-training" and "Pretraining" are one word
     folded = folded.replace("&", " and ")  # "Audio & Text", "Audio {\\&} Text" and "Audio and Text" too
     # Letters and digits; from the CJK radicals (U+2E80) up, every character is kept as it is.
-    return [w for w in _NOT_WORD.split(folded) if w]
+    return _WORD.findall(folded)
 
 
 _ACL_VOLUME = re.compile(r"(?:\.0|-\d000)$")

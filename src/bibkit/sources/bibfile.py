@@ -209,9 +209,9 @@ def _identity(etype: str, f: dict[str, str], journal: str) -> tuple[Identifiers,
     if not url and _LINK.match(howpublished):
         url = ids.unescape_url(howpublished.strip())  # Zotero's importer reads such a howpublished as the URL
     if url:  # the link's identifiers fill those the fields do not name (one construction, no replace)
-        for name, value in vars(ids.identifiers_from_url(url)).items():
-            if value and not found.get(name):
-                found[name] = value
+        linked = {name: value for name, value in vars(ids.identifiers_from_url(url)).items() if value}
+        if linked:
+            found = linked | {name: value for name, value in found.items() if value}
     identifiers = Identifiers(**found)
     return identifiers, url, work_of_entry(etype, f, identifiers, bool(m), url)
 
@@ -224,7 +224,7 @@ def match_key(block: ScannedBlock) -> MatchKey:
     title = f.get("title", "")
     journal = strip_latex(f["journal"]) if f.get("journal") else ""
     identifiers, url, work = _identity(block.entry_type.lower(), f, journal)
-    venue = _venue(work, f, strip_latex, journal)
+    venue = _venue(work, f, str.strip, journal)  # only whether it has one, and its kind
     return MatchKey(
         title_words(strip_latex(title).strip() if title else ""),
         strong_tokens_of(identifiers, url, kind_of(work)),
