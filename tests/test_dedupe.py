@@ -606,3 +606,29 @@ def test_a_two_word_family_name_written_first_last_is_the_same_author() -> None:
     )
     result = dedupe_text(text, "x.bib")
     assert [(g.key, g.merged) for g in result.groups] == [("parra", ("parradup",))]
+
+
+def test_a_crlf_file_keeps_its_line_endings(tmp_path: Path) -> None:
+    """Windows line endings are kept: the untouched entries byte for byte, the merged one written
+    with CRLF as well."""
+    lines = [
+        "% a Windows file",
+        "@inproceedings{a, title = {Attention Is All You Need}, author = {Vaswani, Ashish}, year = 2017}",
+        "",
+        "@misc{b, title = {Attention is all you need}, author = {Ashish Vaswani}, year = 2017}",
+        "",
+        "@article{c,",
+        "  title = {Something Else Entirely},",
+        "  year = 2020,",
+        "}",
+        "",
+    ]
+    source = tmp_path / "win.bib"
+    source.write_bytes("\r\n".join(lines).encode())
+    out = tmp_path / "out.bib"
+    result = CliRunner().invoke(main, ["dedupe", str(source), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    data = out.read_bytes()
+    assert b"\n" not in data.replace(b"\r\n", b""), "no bare LF"
+    assert data.startswith(b"% a Windows file\r\n@inproceedings{a,")
+    assert data.endswith("\r\n".join(lines[5:]).encode())

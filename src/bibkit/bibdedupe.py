@@ -129,6 +129,7 @@ def dedupe_text(text: str, file: str) -> DedupeResult:
             )
         )
     out: list[str] = []
+    crlf = "\r\n" in text  # a Windows file's merged entries are written with its line endings
     skip_space = False  # the blank lines after a merged-away entry go with it
     for block in bib.blocks:
         index = item_of_block.get(id(block))
@@ -139,9 +140,10 @@ def dedupe_text(text: str, file: str) -> DedupeResult:
             continue
         g = group_of[index]
         first = findings.groups[g].members[0] == index
-        if first:  # the group is written where it first appears, with that block's line ending
-            ending = block.text[len(block.text.rstrip("\n")) :]
-            out.append(_write_entry(merged[g]).rstrip("\n") + ending)
+        if first:  # the group is written where it first appears, with that block's line endings
+            ending = block.text[len(block.text.rstrip("\r\n")) :]
+            written = _write_entry(merged[g]).rstrip("\n")
+            out.append((written.replace("\n", "\r\n") if crlf else written) + ending)
         skip_space = not first
     new_text = "".join(out)
     suspects = [

@@ -67,10 +67,11 @@ def main() -> None:
     """Curated Markdown paper lists to clean, deduplicated BibTeX."""
 
 
-def read_text(path: Path) -> str:
-    """A .bib or list file's text, or a clear error: not found, not readable, not UTF-8."""
+def read_text(path: Path, exact: bool = False) -> str:
+    """A .bib or list file's text, or a clear error: not found, not readable, not UTF-8.
+    ``exact`` keeps the line endings as written (CRLF too), for a file written back byte for byte."""
     try:
-        return path.read_text("utf-8")
+        return path.read_bytes().decode("utf-8") if exact else path.read_text("utf-8")
     except UnicodeDecodeError as exc:
         raise click.ClickException(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except OSError as exc:
@@ -210,7 +211,7 @@ def dedupe(bib_file: Path, output: Path | None, dry_run: bool, as_json_: bool) -
     from .perf import bulk_step
     from .report import dedupe_dict, dedupe_lines, to_json
 
-    text = read_text(bib_file)
+    text = read_text(bib_file, exact=True)
     with bulk_step():
         result = dedupe_text(text, str(bib_file))
     target = output or bib_file
