@@ -124,6 +124,10 @@ def identifiers_from_url(url: str) -> Identifiers:
     if not _ID_HOST_HINT.search(url):
         return Identifiers()  # cheap exit: most links carry none (and urlsplit is not free)
     host, path = _host_path(url)
+    if host in _DOI_HOSTS:  # the most common link in a .bib (DBLP writes every url so): checked first
+        m = _DOI.match(unquote(path.lstrip("/")))
+        if m:
+            return Identifiers(doi=normalize_doi(m.group(1)))
     hostpath = f"{host}{path}"
     m = _ARXIV_URL.match(hostpath)
     if m:
@@ -135,10 +139,6 @@ def identifiers_from_url(url: str) -> Identifiers:
         query = parse_qs(urlsplit(url).query)
         if query.get("id"):
             return Identifiers(openreview=query["id"][0])
-    if host in _DOI_HOSTS:
-        m = _DOI.match(unquote(path.lstrip("/")))
-        if m:
-            return Identifiers(doi=normalize_doi(m.group(1)))
     m = _PUBLISHER_DOI.match(hostpath)
     if m:
         return Identifiers(doi=normalize_doi(unquote(m.group(1))))
