@@ -16,7 +16,7 @@ from bibtexparser.library import Library
 from bibtexparser.model import Entry, Field
 
 from .bibtex import bibtex_format
-from .dedupe import Findings, find_duplicates, key_rank
+from .dedupe import Findings, find_duplicate_keys, key_rank
 from .identity import MatchKey
 from .model import Source, Suspect
 from .sources.bibfile import BibFile, BibItem, read_for_matching
@@ -111,7 +111,7 @@ def _write_entry(entry: Entry) -> str:
 
 def dedupe_text(text: str, file: str) -> DedupeResult:
     bib, keys = read_for_matching(text, file)
-    findings: Findings = find_duplicates([], families=lambda i: bib.items[i].families(), keys=keys)
+    findings: Findings = find_duplicate_keys(keys, lambda i: bib.items[i].families())
     item_of_block = {id(it.block): i for i, it in enumerate(bib.items)}
     group_of = {member: g for g, group in enumerate(findings.groups) for member in group.members}
     merged: dict[int, Entry] = {}

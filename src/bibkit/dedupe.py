@@ -14,12 +14,15 @@ Tiers, first decisive rule wins:
 3. a very similar title (rapidfuzz ratio >= 90) -- a typo, a truncated title -- merges
    under the same guards *and* at least one positive agreement (year or author); a
    title that only adds or drops whole words ("Memory Transformer" / "Memory Transformer
-   Networks", "X" / "X: A Survey") is another work.  Close calls that fail a guard are
-   reported as suspects, never merged.
+   Networks", "X" / "X: A Survey") or changes a number or a real word is another work
+   (``word_difference`` is the rule, and a typo needs the same year and first author).
+   Close calls that fail a guard are reported as suspects, never merged.
 
 Exact tiers use hash buckets; the fuzzy tier compares each title with its neighbours in
 two sort orders (by title, and by reversed title) -- the sorted-neighbourhood method --
-so the work is O(n log n), never all pairs.
+so the work is O(n log n), never all pairs.  Only match keys are compared
+(``identity.MatchKey``: title words, tokens, year, kind, published, identifiers), and
+author names only where titles or identifiers meet.
 """
 
 from __future__ import annotations
@@ -450,23 +453,18 @@ class _Finder:
         return Findings(groups, live)
 
 
-def find_duplicates(
-    records: Sequence[Record],
-    threshold: float = FUZZY_THRESHOLD,
-    families: Callable[[int], list[str]] | None = None,
-    keys: Sequence[MatchKey] | None = None,
-) -> Findings:
-    """Group the records that are one work, in three tiers; report the close calls kept apart.
+def find_duplicates(records: Sequence[Record], threshold: float = FUZZY_THRESHOLD) -> Findings:
+    """Group the records that are one work, in three tiers; report the close calls kept apart."""
+    return find_duplicate_keys([match_key_of(r) for r in records], lambda i: _families(records[i].authors), threshold)
 
-    Only the records' match keys are compared (``identity.match_key_of``), and author names
-    where titles or identifiers meet: ``families(i)`` gives record i's family names in author
-    order, by default from its authors. A .bib reader passes both, read from its entries
-    without building records (``records`` is then not read at all).
-    """
-    if keys is None:
-        keys = [match_key_of(r) for r in records]
-    if families is None:
-        families = lambda i: _families(records[i].authors)  # noqa: E731
+
+def find_duplicate_keys(
+    keys: Sequence[MatchKey], families: Callable[[int], list[str]], threshold: float = FUZZY_THRESHOLD
+) -> Findings:
+    """``find_duplicates`` on what matching compares: every record's match key, and author
+    names where titles or identifiers meet (``families(i)``: record i's family names in author
+    order, see ``identity.family_name``). A .bib reader passes keys read from the entries'
+    fields and parses names only when asked: no record is built."""
     finder = _Finder(keys, families)
     finder.identifiers()
     finder.equal_titles()

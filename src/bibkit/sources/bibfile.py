@@ -8,10 +8,10 @@ resolution engines work on .bib input as on lists.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Any, overload
+from typing import Any
 
 from .. import ids
 from ..forked import in_child
@@ -86,30 +86,6 @@ class BibFile:
     blocks: list[ScannedBlock]  # every block in file order, failed ones included; texts join to the file
     items: list[BibItem]
     problems: list[Problem]
-
-    @property
-    def records(self) -> Sequence[Record]:
-        """The entries' records in file order, each read when first used."""
-        return _Records(self.items)
-
-
-class _Records(Sequence[Record]):
-    def __init__(self, items: list[BibItem]) -> None:
-        self._items = items
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    @overload
-    def __getitem__(self, index: int) -> Record: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Record]: ...
-
-    def __getitem__(self, index: int | slice) -> Record | Sequence[Record]:
-        if isinstance(index, slice):
-            return [item.record for item in self._items[index]]
-        return self._items[index].record
 
 
 _EXTRA_IDS = {"lccn": "LCCN", "mrnumber": "MR", "zmnumber": "Zbl", "pmid": "PMID", "pmcid": "PMCID"}
