@@ -632,3 +632,30 @@ def test_a_crlf_file_keeps_its_line_endings(tmp_path: Path) -> None:
     assert b"\n" not in data.replace(b"\r\n", b""), "no bare LF"
     assert data.startswith(b"% a Windows file\r\n@inproceedings{a,")
     assert data.endswith("\r\n".join(lines[5:]).encode())
+
+
+def test_a_misspelling_repeated_in_a_large_file_is_still_a_misspelling() -> None:
+    """ "learnng" in three titles is no word of its own when "learning" is in sixty."""
+    others = [rec(f"Learning Things of Kind {i}", 10 + i) for i in range(60)]
+    others += [rec(f"Learnng Other Matters Number {i}", 100 + i) for i in range(2)]
+    records = _pair(
+        "Tools for Supporting Language Learning for Sakha", "Tools for Supporting Language Learnng for Sakha"
+    )
+    assert groups(records + others) == [(0, 1)]
+
+
+def test_two_words_both_in_common_use_stay_two_words() -> None:
+    others = [rec(f"Users of Thing {i}", 10 + i) for i in range(20)] + [
+        rec(f"Uses of Thing {i}", 40 + i) for i in range(5)
+    ]
+    records = _pair("Mining target users for online marketing", "Mining target uses for online marketing")
+    assert groups(records + others) == []
+
+
+def test_titles_equal_but_for_ocr_confusions_meet_however_far_apart_they_sort() -> None:
+    """ "Docurnent" sorts after every "Document...", and "...Structure" ends many titles: the two
+    are no neighbours in either order, but fold to the same title."""
+    between = [rec(f"Documents of Kind {chr(65 + i)} Explained", 10 + i) for i in range(10)]
+    between += [rec(f"Kind {chr(65 + i)} Argument Sentence Structure", 30 + i) for i in range(10)]
+    records = _pair("Document Sentence Structure", "Docurnent Sentence Structure") + between
+    assert groups(records) == [(0, 1)]

@@ -47,6 +47,8 @@ WINDOW = 6  # neighbours compared in each sort order
 MIN_FUZZY_LENGTH = 12  # shorter titles are too generic to match approximately
 MAX_TITLE_GROUP = 5  # more records than this under one title are reported, not merged
 MIN_TITLE_WORDS = 3  # a title that may merge two records with nothing else in common
+RARE_WORD_TITLES = 2  # a word in this many titles or fewer may be a misspelling
+MISSPELLING_RATIO = 20  # ... and so may one this many times rarer than a word one edit away
 
 
 def _is_real_title(words: list[str]) -> bool:
@@ -164,7 +166,9 @@ def _ocr_fold(word: str) -> str:
     return word
 
 
-def word_difference(x: str, y: str, rare: Callable[[str], bool] = lambda w: True, last: bool = False) -> str:
+def word_difference(
+    x: str, y: str, misspelt: Callable[[str, str], bool] = lambda x, y: True, last: bool = False
+) -> str:
     """How two words of otherwise equal titles differ -- the rule for "a typo or another work":
 
     - ``"ocr"``: equal once OCR confusions are folded (0/o, 1/l, rn/m, li/h): the same word;
@@ -172,8 +176,9 @@ def word_difference(x: str, y: str, rare: Callable[[str], bool] = lambda w: True
       title's last word, cut off: "Tr" for "Tree"; a last word cut inside a closing year, "20" for
       "2011", "1771-19" for "1771-1910"): the same word;
     - ``"typo"``: an edit or two inside a word (one for words of five letters or fewer; a swap of
-      neighbours is one edit), unless both are common words in the file (each in three titles
-      or more: "Part"/"Port"): the same word, if the authors and year confirm it;
+      neighbours is one edit), when one can be the other misspelt (``misspelt``: in the file, one
+      is rare, or far rarer than the other; "Part"/"Port", "uses"/"users" are two real words):
+      the same word, if the authors and year confirm it;
     - ``"number"``: numbers, versions or part numerals differ ("2019"/"2020", "GPT-2"/"GPT-3",
       "Part I"/"Part II"): another work;
     - ``"word"``: another word ("Low"/"Zero", "Graph"/"Grape" when both are common; any
@@ -201,7 +206,7 @@ def word_difference(x: str, y: str, rare: Callable[[str], bool] = lambda w: True
     if any(c.isdigit() for c in fx + fy):
         return "number"
     limit = 1 if max(len(fx), len(fy)) <= 5 else 2
-    if OSA.distance(fx, fy) <= limit and (rare(x) or rare(y)):
+    if OSA.distance(fx, fy) <= limit and misspelt(x, y):
         return "typo"
     return "word"
 
@@ -227,7 +232,7 @@ def _split_cjk(words: list[str]) -> list[str]:
 
 
 def _differs_by_words(
-    title_a: list[str], title_b: list[str], rare: Callable[[str], bool] = lambda w: True
+    title_a: list[str], title_b: list[str], misspelt: Callable[[str, str], bool] = lambda x, y: True
 ) -> tuple[str, bool]:
     """('' or why two similar titles name different works, whether they differ by a typo).
 
@@ -248,12 +253,12 @@ def _differs_by_words(
         if len(only_a) != len(only_b):
             # Words run together and one of them mistyped ("NLP_HZ ... Nearest" / "NLPHZ ...
             # Neaarest") is a typo; anything more (a truncation included) is whole words.
-            kind = word_difference(joined_a, joined_b, rare) if joined_a and joined_b else "word"
+            kind = word_difference(joined_a, joined_b, misspelt) if joined_a and joined_b else "word"
             return ("", True) if kind in ("typo", "ocr") else ("titles differ by whole words", False)
     typo = False
     ends = {wa[-1], wb[-1]} if wa and wb else set()
     for x, y in zip(only_a, only_b, strict=True):
-        kind = word_difference(x, y, rare, last=x in ends or y in ends)
+        kind = word_difference(x, y, misspelt, last=x in ends or y in ends)
         if kind == "number":
             return f"different numbers ({x!r} / {y!r})", False  # "Assignments 2017" / "2018", "GPT-2" / "GPT-3"
         if kind == "word":
@@ -299,6 +304,19 @@ def close_pairs(titles: list[str], threshold: float) -> list[tuple[int, int, flo
             if x != y and (score := ratio(x, y, score_cutoff=threshold))
         )
         pairs += [(order[pos], order[pos + step], score) for pos, step, score in close]
+    # Titles equal once OCR confusions are folded ("Docurnent Structure") are compared too: in a
+    # large file they may sort too far apart for the window.
+    seen = {(a, b) for a, b, _ in pairs}
+    by_ocr: dict[str, list[int]] = {}
+    for i in candidates:
+        by_ocr.setdefault(_ocr_fold(titles[i]), []).append(i)
+    for members in by_ocr.values():
+        for x, a in enumerate(members[:MAX_TITLE_GROUP]):
+            for b in members[x + 1 : MAX_TITLE_GROUP]:
+                if titles[a] != titles[b] and (a, b) not in seen and (b, a) not in seen:
+                    score = ratio(titles[a], titles[b], score_cutoff=threshold)
+                    if score:
+                        pairs.append((a, b, score))
     return pairs
 
 
@@ -357,11 +375,15 @@ class _Finder:
             found = self.family_sets[i] = {word for name in self.ordered_fam(i) for word in name.split()}
         return found
 
-    def rare(self, word: str) -> bool:
-        """A word found in at most two titles of the input: maybe a typo's form, not surely a word."""
+    def misspelt(self, x: str, y: str) -> bool:
+        """Whether one of two words one edit or two apart can be the other misspelt: one is found
+        in at most two titles of the input, or in at most a twentieth as many as the other (a
+        misspelling repeated in a large file, "learnng" / "learning"). Two words both in common
+        use ("Part" / "Port", "uses" / "users") are two words."""
         if self.word_counts is None:
             self.word_counts = Counter(w for k in self.keys for w in set(k.words))
-        return self.word_counts[word] <= 2
+        fewer, more = sorted((self.word_counts[x], self.word_counts[y]))
+        return fewer <= RARE_WORD_TITLES or fewer * MISSPELLING_RATIO <= more
 
     def suspect(self, a: int, b: int, score: float, why_not: str) -> None:
         pair = (min(a, b), max(a, b))
@@ -432,7 +454,7 @@ class _Finder:
         ka, kb = self.keys[a], self.keys[b]
         if not _comparable(ka, kb):
             return
-        words, typo = _differs_by_words(ka.words, kb.words, self.rare)
+        words, typo = _differs_by_words(ka.words, kb.words, self.misspelt)
         if not words and typo:
             words = _same_authorship(ka, kb, self.ordered_fam(a), self.ordered_fam(b), len(ka.words))
         if words:
