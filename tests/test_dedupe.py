@@ -650,12 +650,3 @@ def test_two_words_both_in_common_use_stay_two_words() -> None:
     ]
     records = _pair("Mining target users for online marketing", "Mining target uses for online marketing")
     assert groups(records + others) == []
-
-
-def test_titles_equal_but_for_ocr_confusions_meet_however_far_apart_they_sort() -> None:
-    """ "Docurnent" sorts after every "Document...", and "...Structure" ends many titles: the two
-    are no neighbours in either order, but fold to the same title."""
-    between = [rec(f"Documents of Kind {chr(65 + i)} Explained", 10 + i) for i in range(10)]
-    between += [rec(f"Kind {chr(65 + i)} Argument Sentence Structure", 30 + i) for i in range(10)]
-    records = _pair("Document Sentence Structure", "Docurnent Sentence Structure") + between
-    assert groups(records) == [(0, 1)]

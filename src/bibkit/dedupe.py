@@ -304,19 +304,6 @@ def close_pairs(titles: list[str], threshold: float) -> list[tuple[int, int, flo
             if x != y and (score := ratio(x, y, score_cutoff=threshold))
         )
         pairs += [(order[pos], order[pos + step], score) for pos, step, score in close]
-    # Titles equal once OCR confusions are folded ("Docurnent Structure") are compared too: in a
-    # large file they may sort too far apart for the window.
-    seen = {(a, b) for a, b, _ in pairs}
-    by_ocr: dict[str, list[int]] = {}
-    for i in candidates:
-        by_ocr.setdefault(_ocr_fold(titles[i]), []).append(i)
-    for members in by_ocr.values():
-        for x, a in enumerate(members[:MAX_TITLE_GROUP]):
-            for b in members[x + 1 : MAX_TITLE_GROUP]:
-                if titles[a] != titles[b] and (a, b) not in seen and (b, a) not in seen:
-                    score = ratio(titles[a], titles[b], score_cutoff=threshold)
-                    if score:
-                        pairs.append((a, b, score))
     return pairs
 
 
