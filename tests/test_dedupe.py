@@ -650,3 +650,16 @@ def test_two_words_both_in_common_use_stay_two_words() -> None:
     ]
     records = _pair("Mining target users for online marketing", "Mining target uses for online marketing")
     assert groups(records + others) == []
+
+
+def test_the_same_real_title_kept_apart_is_listed_as_suspected() -> None:
+    """Two versions under one title that a guard keeps apart are worth a look; a generic short
+    title ("Machine Translation") is not."""
+    a = rec("k-Sparse Autoencoders for Images", 1, authors=("Makhzani",), year=2013, arxiv="1312.5663")
+    b = rec("k-Sparse Autoencoders for Images", 2, authors=("Makhzani",), year=2014, arxiv="1401.0001")
+    findings = find_duplicates([a, b])
+    assert findings.groups == []
+    assert [(s.a, s.b, s.why_not) for s in findings.suspects] == [(0, 1, "different arxiv ids")]
+    c = rec("Machine Translation", 3, authors=("Koehn",), year=2010)
+    d = rec("Machine Translation", 4, authors=("Way",), year=2010)
+    assert find_duplicates([c, d]).suspects == []

@@ -426,10 +426,13 @@ class _Finder:
         if self.uf.find(a) == self.uf.find(b) or not _comparable(self.keys[a], self.keys[b]):
             return
         why_not, agreements = self.guard(a, b)
-        if not why_not and (agreements or _is_real_title(self.keys[a].words)):
+        real = _is_real_title(self.keys[a].words)
+        if not why_not and (agreements or real):
             self.join(a, b, "title", 100.0)
         elif not why_not:
             self.suspect(a, b, 100.0, "a short title alone, with no year or author to confirm")
+        elif real:  # the same real title kept apart (years, authors or identifiers differ): worth a look
+            self.suspect(a, b, 100.0, why_not)
 
     def similar_titles(self, close: list[tuple[int, int, float]]) -> None:
         """Tier 3: similar titles among sorted neighbours (``close_pairs``), judged in walk order."""
