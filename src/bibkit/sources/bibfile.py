@@ -37,7 +37,6 @@ class Reading:
     file: str
     list_name: str = ""
     with_authors: bool = False
-    exact_text: bool = True
 
 
 @dataclass(frozen=True)
@@ -59,7 +58,6 @@ class BibItem:
             block.line,
             with_authors=how.with_authors,
             list_name=how.list_name,
-            exact_text=how.exact_text,
         )
 
     @property
@@ -194,8 +192,8 @@ def _identity(etype: str, f: dict[str, str], journal: str) -> tuple[Identifiers,
 
 def match_key(block: ScannedBlock) -> MatchKey:
     """What deduplication compares of an entry, read from its fields without building its
-    record (see ``identity.MatchKey``), folded as the matching reading of ``record_from_fields``
-    folds them."""
+    record (see ``identity.MatchKey``); its text folded with ``strip_latex``, which folds to the
+    same words as the record's (a property test in tests/test_richtext.py)."""
     f = block.fields
     title = f.get("title", "")
     journal = strip_latex(f["journal"]) if f.get("journal") else ""
@@ -225,20 +223,15 @@ def record_from_fields(
     line: int,
     with_authors: bool = True,
     list_name: str = "",
-    exact_text: bool = True,
 ) -> Record:
     """A record from an entry's fields (lower-case names, values without delimiters).
 
     ``with_authors=False`` leaves names unparsed (the costliest part) for callers that
-    parse them on demand (see ``BibItem.families``). ``exact_text=False`` reads only what
-    matching needs (deduplication of large files): identifiers, title, year, venue and kind, with
-    folded text."""
-    # Display needs Zotero's text (Unicode, rich-text tags); matching only folded letters, which
-    # is much cheaper.
-    convert = latex_to_rich if exact_text else strip_latex
+    parse them on demand (see ``BibItem.families``). Matching reads its own key instead
+    (``match_key``)."""
 
-    def text(value: str) -> str:
-        return convert(value) if value else ""
+    def text(value: str) -> str:  # Zotero's text: Unicode, rich-text tags
+        return latex_to_rich(value) if value else ""
 
     etype = entry_type.lower()
     journal = text(f.get("journal", ""))
@@ -246,7 +239,7 @@ def record_from_fields(
     authors, others = parse_people(f.get("author", "")) if with_authors else ((), False)
     date = _DATE.match(f["date"]) if "date" in f else None
     source = Source(file, line, list_name)
-    record = Record(  # what matching needs
+    record = Record(  # the core, then the details that need it
         kind=kind_of(work),
         title=text(f.get("title", "")).strip(),
         sources=(source,),
@@ -259,8 +252,6 @@ def record_from_fields(
         key=key,
         work=work,
     )
-    if not exact_text:
-        return record
     return replace(record, **_details(record, source, etype, f, text, with_authors, journal, date))
 
 
@@ -530,10 +521,10 @@ def _assemble(parts: list[_Part], reading: Reading) -> tuple[BibFile, list[Match
     return BibFile(blocks, items, problems), keys
 
 
-def read_bib(text: str, file: str, with_authors: bool = False, list_name: str = "", exact_text: bool = True) -> BibFile:
+def read_bib(text: str, file: str, with_authors: bool = False, list_name: str = "") -> BibFile:
     """Scan a .bib file; every entry becomes a record, read when first used (authors left to
     ``BibItem.families`` unless ``with_authors``), every failed block a problem."""
-    return _assemble([_read_part(text, file)], Reading(file, list_name, with_authors, exact_text))[0]
+    return _assemble([_read_part(text, file)], Reading(file, list_name, with_authors))[0]
 
 
 # Below this size a file is read in one process: a child's start and the transfer of its half
@@ -553,7 +544,7 @@ def _split_point(text: str) -> int | None:
 
 
 def read_for_matching(text: str, file: str, split: bool = True) -> tuple[BibFile, list[MatchKey]]:
-    """``read_bib(text, file, exact_text=False)`` and the match key of every entry. A large file
+    """``read_bib(text, file)`` and the match key of every entry. A large file
     is read in two halves, the second in a forked child (see ``forked``), and the halves are
     joined as if read at once: the same blocks, lines, problems and keys."""
     cut = _split_point(text) if split else None
@@ -563,4 +554,4 @@ def read_for_matching(text: str, file: str, split: bool = True) -> tuple[BibFile
         first_line = text.count("\n", 0, cut) + 1
         tail = in_child(lambda: _sent(_read_part(text[cut:], file, first_line, with_keys=True)))
         parts = [_read_part(text[:cut], file, with_keys=True), _received(tail(), text[cut:])]
-    return _assemble(parts, Reading(file, exact_text=False))
+    return _assemble(parts, Reading(file))
