@@ -495,9 +495,10 @@ def lead_rank(record: Record) -> tuple[int, int, int, int]:
     return _rank(bool(record.key), record.published, len(record.authors), record.year)
 
 
-def key_rank(key: MatchKey, authors: int, cited: bool = True) -> tuple[int, int, int, int]:
-    """``lead_rank`` from a match key, the number of authors and whether it has a citation key."""
-    return _rank(cited, key.published, authors, key.year)
+def key_rank(key: MatchKey, authors: int) -> tuple[int, int, int, int]:
+    """``lead_rank`` of an entry of a .bib file (it has a citation key), from its match key and
+    number of authors."""
+    return _rank(True, key.published, authors, key.year)
 
 
 def _rank(cited: bool, published: bool, authors: int, year: int | None) -> tuple[int, int, int, int]:

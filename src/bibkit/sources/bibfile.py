@@ -396,16 +396,16 @@ _CONTAINERS = frozenset({"proceedings", "book", "mvbook", "collection", "mvcolle
 
 
 def inherit_crossrefs(
-    entries: list[ScannedBlock], file: str, referring: list[ScannedBlock] | None = None
+    entries: list[ScannedBlock], referring: list[ScannedBlock], file: str
 ) -> tuple[list[Problem], list[ScannedBlock]]:
-    """BibTeX's crossref: an entry takes the fields it lacks from the entry it names (booktitle,
-    year, editor, publisher... of its proceedings). Only the fields read change, never the text.
-    ``referring`` are the entries with a crossref field, when the caller knows them. Returns the
-    problems and the entries that took fields."""
+    """BibTeX's crossref: an entry of ``referring`` (those with a crossref field) takes the fields
+    it lacks from the entry of ``entries`` it names (booktitle, year, editor, publisher... of its
+    proceedings). Only the fields read change, never the text. Returns the problems and the
+    entries that took fields."""
     by_key = {b.key.lower(): b for b in entries if b.key}
     problems = []
     changed = []
-    for block in entries if referring is None else referring:
+    for block in referring:
         ref = block.fields.get("crossref", "").strip()
         if not ref:
             continue
@@ -497,7 +497,7 @@ def _assemble(parts: list[_Part], reading: Reading) -> tuple[BibFile, list[Match
         blocks += part.blocks
     keys = [k for part in parts for k in part.keys]
     entries = [b for b in blocks if b.kind == "entry"]
-    problems, changed = inherit_crossrefs(entries, reading.file, referring)
+    problems, changed = inherit_crossrefs(entries, referring, reading.file)
     if changed:
         position = {id(b): i for i, b in enumerate(blocks)}
         entry_number = {id(b): i for i, b in enumerate(entries)}
