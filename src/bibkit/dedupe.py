@@ -37,8 +37,8 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from . import ids
-from .identity import CONFLICT_SCHEMES, MatchKey, family_name, match_key_of
-from .model import Kind, Link, Merge, Person, Record, Suspect, fill_gaps
+from .identity import CONFLICT_SCHEMES, MatchKey, family_names, match_key_of
+from .model import Kind, Link, Merge, Record, Suspect, fill_gaps
 from .text import CJK_CHARS, has_cjk
 
 T = TypeVar("T")
@@ -111,11 +111,6 @@ def _id_map(tokens: list[str]) -> dict[str, str]:
         if scheme != "url":
             found.setdefault(scheme, value.lower())
     return found
-
-
-def _families(authors: tuple[Person, ...]) -> list[str]:
-    """Family names in author order, folded as titles are (``identity.family_name``)."""
-    return [f for f in (family_name(p.last) for p in authors if p.last) if f]
 
 
 def _conflicting_ids(a: MatchKey, b: MatchKey) -> str:
@@ -467,7 +462,9 @@ class _Finder:
 
 def find_duplicates(records: Sequence[Record], threshold: float = FUZZY_THRESHOLD) -> Findings:
     """Group the records that are one work, in three tiers; report the close calls kept apart."""
-    return find_duplicate_keys([match_key_of(r) for r in records], lambda i: _families(records[i].authors), threshold)
+    return find_duplicate_keys(
+        [match_key_of(r) for r in records], lambda i: family_names(records[i].authors), threshold
+    )
 
 
 def find_duplicate_keys(

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from unidecode import unidecode
 
 from . import ids
-from .model import Identifiers, Kind, Record
+from .model import Identifiers, Kind, Person, Record
 from .normalize.richtext import plain
 
 _ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.I)
@@ -32,6 +33,12 @@ def family_name(last: str) -> str:
     escartin"): a name written "Carla Parra Escartín" reads as family name "Escartín" alone, and
     the two still share a word."""
     return " ".join(title_words(last))
+
+
+def family_names(people: Iterable[Person]) -> list[str]:
+    """The people's family names in order, folded (``family_name``); those that fold to nothing
+    left out."""
+    return [f for f in (family_name(p.last) for p in people) if f]
 
 
 _WORD = re.compile(r"[0-9a-z\u2e80-\U0002ffff]+")

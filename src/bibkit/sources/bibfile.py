@@ -15,7 +15,7 @@ from typing import Any
 
 from .. import ids
 from ..forked import in_child
-from ..identity import MatchKey, conflict_ids, family_name, strong_tokens_of, title_words
+from ..identity import MatchKey, conflict_ids, family_names, strong_tokens_of, title_words
 from ..keys import key_base
 from ..model import Identifiers, Problem, Record, Severity, Source, Venue, VenueKind
 from ..normalize.latex import strip_latex
@@ -71,8 +71,7 @@ class BibItem:
     def families(self) -> list[str]:
         """Author family names in author order, folded for matching, parsed on demand."""
         names = self.block.fields.get("author", "") or self.block.fields.get("editor", "")
-        people, _ = parse_people(names, strip_latex)
-        return [f for f in (family_name(p.last) for p in people) if f]
+        return family_names(parse_people(names, strip_latex)[0])
 
     def author_count(self) -> int:
         names = self.block.fields.get("author", "")
