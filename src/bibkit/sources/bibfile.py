@@ -198,11 +198,12 @@ def match_key(block: ScannedBlock) -> MatchKey:
     journal = strip_latex(f["journal"]) if f.get("journal") else ""
     identifiers, url, work = _identity(block.entry_type.lower(), f, journal)
     venue = _venue(work, f, str.strip, journal)  # only whether it has one, and its kind
+    kind = kind_of(work)
     return MatchKey(
         title_words(strip_latex(title).strip() if title else ""),
-        strong_tokens_of(identifiers, url, kind_of(work)),
+        strong_tokens_of(identifiers, url, kind),
         _year(f),
-        kind_of(work),
+        kind,
         venue is not None and venue.publishes,
         conflict_ids(identifiers),
     )
