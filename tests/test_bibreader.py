@@ -126,6 +126,25 @@ def test_crossref_and_zotero_text_in_a_record() -> None:
     assert records["p"].work == "book" and not records["p"].authors, "an editor is not made an author"
 
 
+def test_a_key_used_twice_names_its_first_entry_and_a_keyless_entry_takes_a_free_key() -> None:
+    """BibTeX keeps the first entry of a repeated key ("Repeated entry"), so a crossref names that
+    one; a key made for an entry written without one is free in the whole file, later entries
+    included (compared without case, as BibTeX compares keys)."""
+    text = (
+        "@proceedings{p, title = {First}, year = 2001}\n"
+        "@proceedings{P, title = {Second}, year = 2002}\n"
+        "@inproceedings{a, title = {A paper}, crossref = {p}}\n"
+        "@misc{, title = {Graphs}, year = 2020}\n"
+        "@misc{graphs2020, title = {Other}, year = 2020}\n"
+    )
+    bib = read_bib(text, "t.bib")
+    items = {item.key: item for item in bib.items}
+    assert items["a"].block.fields["booktitle"] == "First" and items["a"].record.year == 2001
+    assert [p.kind for p in bib.problems] == ["missing-key", "duplicate-key"]
+    assert "already used on line 1" in bib.problems[1].message
+    assert [item.key for item in bib.items][3:] == ["graphs20202", "graphs2020"]
+
+
 def test_zotero_text_is_written_back_as_latex() -> None:
     from dataclasses import replace
 

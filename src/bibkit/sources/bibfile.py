@@ -377,12 +377,12 @@ def _entry_problems(block: ScannedBlock, file: str) -> list[Problem]:
     return problems
 
 
-def _keyless_key(block: ScannedBlock, items: list[BibItem]) -> str:
-    """A key for an entry written without one: from its title and year, unique in the file."""
+def _keyless_key(block: ScannedBlock, taken: dict[str, ScannedBlock]) -> str:
+    """A key for an entry written without one: from its title and year, unique in the file
+    (``taken``: the keys in use, lower-cased)."""
     record = record_from_fields(block.entry_type, "", block.fields, "", block.line, with_authors=True)
     base = key_base(record) or f"entry{block.line}"
-    taken = {it.key for it in items}
-    return next(k for k in (base, *(f"{base}{n}" for n in range(2, 10_000))) if k not in taken)
+    return next(k for k in (base, *(f"{base}{n}" for n in range(2, 10_000))) if k.lower() not in taken)
 
 
 # What names the container itself, not the paper in it: the proceedings' DOI, link, arXiv id or
@@ -396,13 +396,13 @@ _CONTAINERS = frozenset({"proceedings", "book", "mvbook", "collection", "mvcolle
 
 
 def inherit_crossrefs(
-    entries: list[ScannedBlock], referring: list[ScannedBlock], file: str
+    by_key: dict[str, ScannedBlock], referring: list[ScannedBlock], file: str
 ) -> tuple[list[Problem], list[ScannedBlock]]:
     """BibTeX's crossref: an entry of ``referring`` (those with a crossref field) takes the fields
-    it lacks from the entry of ``entries`` it names (booktitle, year, editor, publisher... of its
-    proceedings). Only the fields read change, never the text. Returns the problems and the
+    it lacks from the entry it names (``by_key``: the file's entries by lower-cased key, the first
+    of a key used twice, as BibTeX reads it): booktitle, year, editor, publisher... of its
+    proceedings. Only the fields read change, never the text. Returns the problems and the
     entries that took fields."""
-    by_key = {b.key.lower(): b for b in entries if b.key}
     problems = []
     changed = []
     for block in referring:
@@ -440,13 +440,16 @@ def _block_problems(block: ScannedBlock, file: str) -> list[Problem]:
 @dataclass(frozen=True)
 class _Part:
     """What reading one part of a file found, before crossrefs are followed (they may name an
-    entry of another part): its blocks, the problems of each block (by index), the match key of
-    each entry (when matching), and the indices of the entries with a crossref field."""
+    entry of another part): its blocks, its entries, the problems of each block (by index), the
+    match key of each entry (when matching), and the entries with a crossref field, each as (its
+    block's index, its index among the entries). The entries are listed as they are read: a pass
+    over every block of a large file afterwards costs more than the listing."""
 
     blocks: list[ScannedBlock]
+    entries: list[ScannedBlock]
     problems: dict[int, list[Problem]]
     keys: list[MatchKey]
-    referring: list[int]
+    referring: list[tuple[int, int]]
 
 
 def _read_part(text: str, file: str, first_line: int = 1, with_keys: bool = False) -> _Part:
@@ -455,69 +458,83 @@ def _read_part(text: str, file: str, first_line: int = 1, with_keys: bool = Fals
         for block in blocks:
             block.line += first_line - 1
     problems = {i: found for i, block in enumerate(blocks) if (found := _block_problems(block, file))}
-    entries = [b for b in blocks if b.kind == "entry"]
-    referring = [i for i, b in enumerate(blocks) if b.kind == "entry" and "crossref" in b.fields]
-    return _Part(blocks, problems, [match_key(b) for b in entries] if with_keys else [], referring)
+    entries: list[ScannedBlock] = []
+    referring: list[tuple[int, int]] = []
+    for i, block in enumerate(blocks):
+        if block.kind == "entry":
+            if "crossref" in block.fields:
+                referring.append((i, len(entries)))
+            entries.append(block)
+    return _Part(blocks, entries, problems, [match_key(b) for b in entries] if with_keys else [], referring)
 
 
 # A part as a child sends it back: each block's kind, length, line, entry type, key and error.
 # Texts are sliced from the parent's copy of the file, and fields read again where used.
 _Span = tuple[BlockKind, int, int, str, str, str]
+_Sent = tuple[list[_Span], dict[int, list[Problem]], list[MatchKey], list[tuple[int, int]]]
 
 
-def _sent(part: _Part) -> tuple[list[_Span], dict[int, list[Problem]], list[MatchKey], list[int]]:
+def _sent(part: _Part) -> _Sent:
     spans = [(b.kind, len(b.text), b.line, b.entry_type, b.key, b.error) for b in part.blocks]
     return spans, part.problems, part.keys, part.referring
 
 
-def _received(sent: tuple[list[_Span], dict[int, list[Problem]], list[MatchKey], list[int]], text: str) -> _Part:
+def _received(sent: _Sent, text: str) -> _Part:
     spans, problems, keys, referring = sent
     blocks: list[ScannedBlock] = []
+    entries: list[ScannedBlock] = []
     at = 0
     for kind, length, line, entry_type, key, error in spans:
         block_text = text[at : at + length]
         at += length
         if kind == "entry":
-            blocks.append(UnreadBlock(block_text, line, entry_type, key))
+            block: ScannedBlock = UnreadBlock(block_text, line, entry_type, key)
+            entries.append(block)
         else:
-            blocks.append(ScannedBlock(kind, block_text, line, entry_type, key, error=error))
-    return _Part(blocks, problems, keys, referring)
+            block = ScannedBlock(kind, block_text, line, entry_type, key, error=error)
+        blocks.append(block)
+    return _Part(blocks, entries, problems, keys, referring)
 
 
 def _assemble(parts: list[_Part], reading: Reading) -> tuple[BibFile, list[MatchKey]]:
-    """The parts of a file, in order, as one: crossrefs followed across the whole file (the
-    problems and match keys of the entries that took fields read again), keys given to entries
-    written without one, and keys used twice reported."""
+    """The parts of a file, in order, as one: keys used twice reported, crossrefs followed across
+    the whole file (the problems and match keys of the entries that took fields read again), and
+    keys given to entries written without one."""
     blocks: list[ScannedBlock] = []
+    entries: list[ScannedBlock] = []
+    keys: list[MatchKey] = []
     by_block: dict[int, list[Problem]] = {}
-    referring: list[ScannedBlock] = []
+    referring: list[tuple[int, int]] = []  # (block index, entry index) in the whole file
     for part in parts:
         by_block |= {len(blocks) + i: found for i, found in part.problems.items()}
-        referring += [part.blocks[i] for i in part.referring]
+        referring += [(len(blocks) + i, len(entries) + e) for i, e in part.referring]
         blocks += part.blocks
-    keys = [k for part in parts for k in part.keys]
-    entries = [b for b in blocks if b.kind == "entry"]
-    problems, changed = inherit_crossrefs(entries, referring, reading.file)
-    if changed:
-        position = {id(b): i for i, b in enumerate(blocks)}
-        entry_number = {id(b): i for i, b in enumerate(entries)}
-        for block in changed:
-            by_block[position[id(block)]] = _block_problems(block, reading.file)
-            if keys:
-                keys[entry_number[id(block)]] = match_key(block)
-    problems += [p for i in sorted(by_block) for p in by_block[i]]
-    items: list[BibItem] = []
-    seen: dict[str, int] = {}
+        entries += part.entries
+        keys += part.keys
+    items = [BibItem(block, reading) for block in entries]
+    by_key: dict[str, ScannedBlock] = {}  # the first entry of each key, lower-cased
+    twice: list[ScannedBlock] = []
+    keyless: list[ScannedBlock] = []
     for block in entries:
         if not block.key:
-            block.key = _keyless_key(block, items)
-        items.append(BibItem(block, reading))
-        low = block.key.lower()
-        if low not in seen:
-            seen[low] = block.line
-            continue
-        message = f"key {block.key!r} already used on line {seen[low]}"
+            keyless.append(block)
+        elif by_key.setdefault(block.key.lower(), block) is not block:
+            twice.append(block)
+    problems, changed = inherit_crossrefs(by_key, [entries[e] for _, e in referring], reading.file)
+    if changed:
+        where = {id(entries[e]): (i, e) for i, e in referring}
+        for block in changed:
+            i, e = where[id(block)]
+            by_block[i] = _block_problems(block, reading.file)
+            if keys:
+                keys[e] = match_key(block)
+    problems += [p for i in sorted(by_block) for p in by_block[i]]
+    for block in twice:
+        message = f"key {block.key!r} already used on line {by_key[block.key.lower()].line}"
         problems.append(Problem(Source(reading.file, block.line), "duplicate-key", message, Severity.ERROR))
+    for block in keyless:  # named after crossrefs are followed, apart from every key of the file
+        block.key = _keyless_key(block, by_key)
+        by_key[block.key.lower()] = block
     return BibFile(blocks, items, problems), keys
 
 
