@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
-from pybtex.database import Person as PybtexPerson
-from pybtex.exceptions import PybtexError
-
 from ..model import Person
 from ..text import has_cjk
+from .latex import strip_latex
 from .richtext import latex_to_rich, plain
+
+# pybtex's name parser is imported where a name needs it: matching thousands of entries, most names
+# are read by the fast rules below, and importing pybtex costs more than reading them.
 
 _ET_AL = re.compile(r",?\s*\b(?:et\.?\s*al\.?|and\s+others|etc\.?)\s*$", re.I)
 _ORG_WORDS = {
@@ -66,6 +67,8 @@ def parse_person(name: str) -> Person:
     name = " ".join(name.split())
     if has_cjk(name) or len(name.split()) == 1:
         return Person(last=name, literal=True)
+    from pybtex.database import Person as PybtexPerson
+
     parsed = PybtexPerson(name)
     first = " ".join(parsed.first_names + parsed.middle_names)
     von = " ".join(parsed.prelast_names)
@@ -115,6 +118,15 @@ def format_person(person: Person) -> str:
 
 
 _SIMPLE_NAME = re.compile(r"^[^{}\\]+$")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _lower(word: str) -> bool:
+    """Whether a word is lower case for BibTeX: its first letter is ("'t", "-de" too)."""
+    if word[:1].isalpha():
+        return word[0].islower()
+    m = _LETTER.search(word)
+    return m is not None and m.group().islower()
 
 
 def _simple_person(name: str) -> Person | None:
@@ -127,13 +139,13 @@ def _simple_person(name: str) -> Person | None:
         if len(words) == 1:
             return Person(last=words[0], literal=False)
         # "First von Last": the von part starts at the first lower-case word before the last.
-        i = next((k for k, w in enumerate(words[:-1]) if w[:1].islower()), len(words) - 1)
-        j = max((k for k, w in enumerate(words[:-1]) if w[:1].islower()), default=i - 1)
+        i = next((k for k, w in enumerate(words[:-1]) if _lower(w)), len(words) - 1)
+        j = max((k for k, w in enumerate(words[:-1]) if _lower(w)), default=i - 1)
         first, von, last = words[:i], words[i : j + 1], words[j + 1 :]
         return Person(last=" ".join(last), first=" ".join(first), von=" ".join(von), given_first=True)
     if len(parts) in (2, 3):
         lastpart = parts[0].split()
-        k = max((n for n, w in enumerate(lastpart[:-1]) if w[:1].islower()), default=-1)
+        k = max((n for n, w in enumerate(lastpart[:-1]) if _lower(w)), default=-1)
         von, last = lastpart[: k + 1], lastpart[k + 1 :]
         jr = parts[1] if len(parts) == 3 else ""
         return Person(last=" ".join(last), first=parts[-1], von=" ".join(von), jr=jr)
@@ -191,6 +203,33 @@ def _name_text(latex: str) -> str:
     return plain(latex_to_rich(latex))
 
 
+# A brace group BibTeX reads as one character: an accented letter ({\\"u}, {\\'{\\i}}, {\\c{C}}: a
+# backslash, an accent, a letter) or a group with no letter in it ({-}). Written plainly, the
+# character keeps its case where a word begins (the accented letter's, or none), and the group
+# holds no space, comma or "and": the name splits into the same parts under BibTeX's rules. A
+# letter written as a command ({\\o}, {\\ss}) has no case for BibTeX: it is folded only after a
+# letter of its word, and left to pybtex where it begins a word.
+_ONE_CHARACTER = re.compile(
+    r"\{\\(?:[^A-Za-z\s{},]|[A-Za-z]+(?=\{))[^\s{},]*(?:\{[^\s{},]*\}[^\s{},]*)*\}"
+    r"|\{[^\sA-Za-z{},\\]*\}"
+    r"|(?<=[^\W\d_])\{\\[A-Za-z]+\}"  # J{\o}rgensen, Stra{\ss}e: the word's case is its first letter's
+    r"|\{\\[A-Z][A-Za-z]*\}"  # {\O}vrelid: not lower case for BibTeX, and O is not either
+)
+
+
+def special_characters_folded(raw: str) -> str:
+    """A name list for matching: each brace group that is one character (``_ONE_CHARACTER``)
+    written as ``strip_latex`` folds it (M{\\"u}ller is Muller). Most names of a .bib then need
+    no name parser, only the fast rules; names with other braces or commands still go to pybtex.
+    ``parse_people(special_characters_folded(raw), strip_latex)`` reads the family names that
+    ``parse_people(raw, strip_latex)`` reads (a property test checks it)."""
+    return _ONE_CHARACTER.sub(_folded, raw) if "{" in raw else raw
+
+
+def _folded(m: re.Match[str]) -> str:
+    return strip_latex(m.group()) or m.group()  # a group that folds to nothing ({\\relax}) stays
+
+
 def parse_people(raw: str, text: Callable[[str], str] = _name_text) -> tuple[tuple[Person, ...], bool]:
     """A BibTeX name list ("Doe, Jane and {Google} and others") as Person values. ``text``
     converts each name part (matching passes ``strip_latex``: the same folded names, much faster)."""
@@ -219,6 +258,9 @@ def parse_people(raw: str, text: Callable[[str], str] = _name_text) -> tuple[tup
             if len(pieces) % 2:
                 people.append(Person(last=text(pieces[-1]), literal=True))
             continue
+        from pybtex.database import Person as PybtexPerson
+        from pybtex.exceptions import PybtexError
+
         try:
             parsed = PybtexPerson(part)
         except PybtexError:

@@ -19,7 +19,7 @@ from ..identity import MatchKey, conflict_ids, family_names, strong_tokens_of, t
 from ..keys import key_base
 from ..model import Identifiers, Problem, Record, Severity, Source, Venue, VenueKind
 from ..normalize.latex import strip_latex
-from ..normalize.names import invalid_names, parse_people
+from ..normalize.names import invalid_names, parse_people, special_characters_folded
 from ..normalize.richtext import latex_to_rich
 from ..text import month_number, year_in
 from ..worktype import ENTRY_TYPES, TYPES, kind_of
@@ -71,7 +71,7 @@ class BibItem:
     def families(self) -> list[str]:
         """Author family names in author order, folded for matching, parsed on demand."""
         names = self.block.fields.get("author", "") or self.block.fields.get("editor", "")
-        return family_names(parse_people(names, strip_latex)[0])
+        return family_names(parse_people(special_characters_folded(names), strip_latex)[0])
 
     def author_count(self) -> int:
         names = self.block.fields.get("author", "")
