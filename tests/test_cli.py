@@ -152,3 +152,21 @@ def test_the_combined_file_reports_the_entry_types_it_was_written_with(tmp_path:
     (listed,) = report["lists"]
     assert listed["entries_by_type"] == {"article": 2}
     assert report["combined"]["entries_by_type"] == {"article": 2}, "not recomputed with default options"
+
+
+def test_an_error_pybtex_raises_is_one_line_for_the_user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The guard names pybtex's errors without importing pybtex itself (a command that never
+    loads it cannot have raised one)."""
+    from pybtex.exceptions import PybtexError
+
+    from bibkit import bibdedupe
+
+    def broken(text: str, file: str) -> None:
+        raise PybtexError("Too many commas in 'A, B, C, D'")
+
+    monkeypatch.setattr(bibdedupe, "dedupe_text", broken)
+    bib = tmp_path / "a.bib"
+    bib.write_text("@misc{a, title = {A}}\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["dedupe", str(bib), "--dry-run"])
+    assert result.exit_code == 1
+    assert result.output.strip() == "Error: cannot read this BibTeX: Too many commas in 'A, B, C, D'"

@@ -11,10 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
-from pybtex.exceptions import PybtexError
 
 from . import __version__
-from .check import check_text, latex_findings
 from .config import list_spec_for, load_config
 from .files import is_stdout, write_atomic
 from .formats import FORMATS
@@ -48,17 +46,24 @@ class _Guarded(click.Group):
             raise click.ClickException(f"{where}{exc.strerror or exc}") from None
         except UnicodeDecodeError as exc:
             raise click.ClickException(f"input is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-        except PybtexError as exc:
-            raise click.ClickException(f"cannot read this BibTeX: {exc}") from None
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit, KeyboardInterrupt):
             raise
         except Exception as exc:  # a bug: one line for the user, the traceback on request
+            if _is_pybtex_error(exc):
+                raise click.ClickException(f"cannot read this BibTeX: {exc}") from None
             if os.environ.get("BIBKIT_DEBUG"):
                 raise
             raise click.ClickException(
                 f"internal error ({type(exc).__name__}: {exc}); please report it, with the input "
                 "(BIBKIT_DEBUG=1 shows the traceback)"
             ) from None
+
+
+def _is_pybtex_error(exc: Exception) -> bool:
+    """Whether pybtex raised it. pybtex is imported only by the commands that use it (its import
+    alone costs a large share of a fast command): if it is not loaded, it raised nothing."""
+    module = sys.modules.get("pybtex.exceptions")
+    return module is not None and isinstance(exc, module.PybtexError)
 
 
 @click.group(cls=_Guarded, context_settings={"help_option_names": ["-h", "--help"]})
@@ -706,6 +711,7 @@ def check_command(
 
     With no files, the outputs named in bibkit.toml (every .bib in bib/) are checked.
     """
+    from .check import check_text, latex_findings
     from .report import check_dict, check_summary, to_json
 
     files = list(bib_files)
@@ -768,6 +774,8 @@ def render_command(
 
     With no BIB_FILE, the combined bibliography of bibkit.toml (bib/bibliography.bib) is rendered.
     """
+    from pybtex.exceptions import PybtexError
+
     from .render import available_styles, load_style, render
 
     if list_styles:
