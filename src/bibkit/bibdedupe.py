@@ -15,7 +15,6 @@ from bibtexparser.entrypoint import write_string
 from bibtexparser.library import Library
 from bibtexparser.model import Entry, Field
 
-from .bibtex import bibtex_format
 from .dedupe import Findings, find_duplicate_keys, key_rank
 from .identity import MatchKey
 from .model import Source, Suspect
@@ -106,6 +105,8 @@ def merge_entries(items: list[BibItem], keys: list[MatchKey]) -> Entry:
 
 
 def _write_entry(entry: Entry) -> str:
+    from .bibtex import bibtex_format  # the build's writer and its imports, needed only for merged entries
+
     return write_string(Library([entry]), bibtex_format=bibtex_format(), unparse_stack=[]).strip() + "\n"
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
 
 from ..text import has_cjk
 from .latex import escape
@@ -36,6 +35,8 @@ def clean_title(raw: str) -> str:
 
 @lru_cache(maxsize=1)
 def proper_nouns() -> frozenset[str]:
+    from importlib import resources  # here: its import costs more than a fast command's work
+
     lines = resources.files("bibkit.data").joinpath("proper_nouns.txt").read_text("utf-8")
     return frozenset(line.strip() for line in lines.splitlines() if line.strip() and not line.startswith("#"))
 

@@ -10,7 +10,6 @@ import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from ..model import Venue, VenueKind
 from ..text import YEAR
@@ -69,6 +68,8 @@ def ordinal(n: int) -> str:
 
 @lru_cache(maxsize=1)
 def load_table() -> VenueTable:
+    from importlib import resources  # here: its import costs more than a fast command's work
+
     raw = tomllib.loads(resources.files("bibkit.data").joinpath("venues.toml").read_text("utf-8"))
     specs: dict[str, VenueSpec] = {}
     aliases: dict[str, str] = {}
