@@ -97,13 +97,13 @@ def test_latex_messages_map_back_to_keys(tmp_path: Path) -> None:
 
 
 def test_plain_output_names_the_toolchains_that_ran(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import bibkit.cli as cli
+    import bibkit.check as check
 
     good = tmp_path / "good.bib"
     good.write_text("@misc{k, author = {A, B}, title = {Fine}, year = {2020}}\n", "utf-8")
-    monkeypatch.setattr(cli, "latex_findings", lambda path: ([], ["bibtex+plainnat"]))
+    monkeypatch.setattr(check, "latex_findings", lambda path: ([], ["bibtex+plainnat"]))
     out = CliRunner().invoke(main, ["check", str(good), "--latex"]).stdout
     assert out.rstrip().endswith("LaTeX: bibtex+plainnat")
-    monkeypatch.setattr(cli, "latex_findings", lambda path: ([], []))
+    monkeypatch.setattr(check, "latex_findings", lambda path: ([], []))
     out = CliRunner().invoke(main, ["check", str(good), "--latex"]).stdout
     assert out.rstrip().endswith("LaTeX: no toolchain installed")
