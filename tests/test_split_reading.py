@@ -23,6 +23,7 @@ ENTRIES = [
     '@article{{k{i},\n  title = "M{{\\"u}}ller on {{BERT}} {i}",\n  journal = {{arXiv preprint arXiv:1810.0{i:04d}}},\n'
     "  month = mar,\n  year = {{2019}}\n}}",
     "@inproceedings(k{i}, title = {{Paper {i} of the Proceedings}}, crossref = {{proc}}, author = {{Doe, J.}})",
+    "@inproceedings{{k{i}, title = {{A paper {i} whose editors are its proceedings'}}, crossref = {{proc}}}}",
     "@misc{{, title = {{A keyless entry about graphs {i}}}, year = 2020}}",
     "@misc{{dup, title = {{Key used twice {i}}}, url = {{https://github.com/org/repo{i}}}}}",
     "@book{{k{i}, title = {{Broken {i}, year = 2001}}\n",
@@ -42,7 +43,9 @@ def bib_text(draw: st.DrawFn) -> str:
 
 
 def _seen(bib: BibFile) -> tuple[object, ...]:
-    """Everything a reader of the file can see, in plain values."""
+    """Everything a reader of the file can see, in plain values. Family names first: matching
+    reads them before any field (from the child's reading where it can)."""
+    families = [it.families() for it in bib.items]
     blocks = [
         (b.kind, b.text, b.line, b.entry_type, b.key, b.error)
         + (
@@ -53,7 +56,7 @@ def _seen(bib: BibFile) -> tuple[object, ...]:
         for b in bib.blocks
     ]
     records = [it.record for it in bib.items]
-    return blocks, [str(p) for p in bib.problems], records, [it.families() for it in bib.items]
+    return families, blocks, [str(p) for p in bib.problems], records
 
 
 @pytest.fixture

@@ -121,31 +121,38 @@ _ID_HOST_HINT = re.compile(r"arxiv|aclweb|aclanthology|openreview|doi|mlr\.press
 
 def identifiers_from_url(url: str) -> Identifiers:
     """Every identifier a single link states."""
+    found = url_identifiers(url)
+    return Identifiers(**found) if found else _NO_IDS
+
+
+def url_identifiers(url: str) -> dict[str, str]:
+    """``identifiers_from_url`` as {field of Identifiers: value}, the empty ones left out (what a
+    reader of thousands of entries combines with the fields' identifiers)."""
     if not _ID_HOST_HINT.search(url):
-        return Identifiers()  # cheap exit: most links carry none (and urlsplit is not free)
+        return {}  # cheap exit: most links carry none (and urlsplit is not free)
     host, path = _host_path(url)
     if host in _DOI_HOSTS:  # the most common link in a .bib (DBLP writes every url so): checked first
         m = _DOI.match(unquote(path.lstrip("/")))
         if m:
-            return Identifiers(doi=normalize_doi(m.group(1)))
+            return {"doi": normalize_doi(m.group(1))}
     hostpath = f"{host}{path}"
     m = _ARXIV_URL.match(hostpath)
     if m:
-        return Identifiers(arxiv=m.group("new") or m.group("old"))
+        return {"arxiv": m.group("new") or m.group("old")}
     m = _ACL_URL.match(f"{host.removeprefix('www.')}{path}")
     if m:
-        return Identifiers(acl=m.group("id"))
+        return {"acl": m.group("id")}
     if _OPENREVIEW_URL.match(hostpath):
         query = parse_qs(urlsplit(url).query)
-        if query.get("id"):
-            return Identifiers(openreview=query["id"][0])
+        if query.get("id") and query["id"][0]:
+            return {"openreview": query["id"][0]}
     m = _PUBLISHER_DOI.match(hostpath)
     if m:
-        return Identifiers(doi=normalize_doi(unquote(m.group(1))))
+        return {"doi": normalize_doi(unquote(m.group(1)))}
     m = _PMLR.match(hostpath)
     if m:
-        return Identifiers(pmlr=m.group(1).lower())
-    return Identifiers()
+        return {"pmlr": m.group(1).lower()}
+    return {}
 
 
 def link_identifiers(href: str | None) -> Identifiers:

@@ -36,6 +36,12 @@ class VenueKind(str, Enum):
     REPORT = "report"
     OTHER = "other"
 
+    @property
+    def publishes(self) -> bool:
+        """A conference, workshop, journal or report series (not a preprint server, not an unknown
+        venue)."""
+        return self not in (VenueKind.PREPRINT, VenueKind.OTHER)
+
 
 @dataclass(frozen=True, order=True)
 class Source:
@@ -125,8 +131,7 @@ class Venue:
 
     @property
     def publishes(self) -> bool:
-        """A conference, workshop or journal (not a preprint server, not an unknown venue)."""
-        return self.kind not in (VenueKind.PREPRINT, VenueKind.OTHER)
+        return self.kind.publishes
 
 
 @dataclass(frozen=True)

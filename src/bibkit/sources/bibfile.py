@@ -70,8 +70,7 @@ class BibItem:
 
     def families(self) -> list[str]:
         """Author family names in author order, folded for matching, parsed on demand."""
-        names = self.block.fields.get("author", "") or self.block.fields.get("editor", "")
-        return family_names(parse_people(special_characters_folded(names), strip_latex)[0])
+        return family_names(parse_people(special_characters_folded(self.block.people()), strip_latex)[0])
 
     def author_count(self) -> int:
         names = self.block.fields.get("author", "")
@@ -131,18 +130,25 @@ _VENUE_KINDS = {
 def _venue(work: str, f: dict[str, str], text: Callable[[str], str], journal: str) -> Venue | None:
     """Where the work appeared (the container the work-type table names), as a venue. ``journal``
     is the journal field's text, already converted."""
-    container = TYPES[work].container[0]
-    name = text(f.get(container, "")) if container and container != "journal" else ""
-    if work == "journalArticle":  # a full journal name (fjournal) before its abbreviation
-        name = text(f["fjournal"]) if f.get("fjournal") else journal or text(f.get("journaltitle", ""))
-    elif work == "thesis":
-        name = text(f.get("school") or f.get("institution") or "")
-    elif work == "report":
-        name = text(f.get("institution") or f.get("organization") or "")
-    if not name or work in ("blogPost", "webpage"):
+    name = _venue_name(work, f, text, journal)
+    if not name:
         return None
     kind = _VENUE_KINDS.get(work, VenueKind.OTHER)
     return Venue(acronym="", name=name, kind=kind, institution=name if work == "report" else "")
+
+
+def _venue_name(work: str, f: dict[str, str], text: Callable[[str], str], journal: str) -> str:
+    """The name of the work's venue, "" where it has none (see ``_venue``)."""
+    if work in ("blogPost", "webpage"):
+        return ""
+    if work == "journalArticle":  # a full journal name (fjournal) before its abbreviation
+        return text(f["fjournal"]) if f.get("fjournal") else journal or text(f.get("journaltitle", ""))
+    if work == "thesis":
+        return text(f.get("school") or f.get("institution") or "")
+    if work == "report":
+        return text(f.get("institution") or f.get("organization") or "")
+    container = TYPES[work].container[0]
+    return text(f.get(container, "")) if container and container != "journal" else ""
 
 
 def _files(raw: str) -> tuple[str, ...]:
@@ -182,7 +188,7 @@ def _identity(etype: str, f: dict[str, str], journal: str) -> tuple[Identifiers,
     if not url and _LINK.match(howpublished):
         url = ids.unescape_url(howpublished.strip())  # Zotero's importer reads such a howpublished as the URL
     if url:  # the link's identifiers fill those the fields do not name (one construction, no replace)
-        linked = {name: value for name, value in vars(ids.identifiers_from_url(url)).items() if value}
+        linked = ids.url_identifiers(url)
         if linked:
             found = linked | {name: value for name, value in found.items() if value}
     identifiers = Identifiers(**found)
@@ -197,14 +203,15 @@ def match_key(block: ScannedBlock) -> MatchKey:
     title = f.get("title", "")
     journal = strip_latex(f["journal"]) if f.get("journal") else ""
     identifiers, url, work = _identity(block.entry_type.lower(), f, journal)
-    venue = _venue(work, f, str.strip, journal)  # only whether it has one, and its kind
+    # A published version: a venue that publishes (its kind, from the work type), named.
+    published = _VENUE_KINDS.get(work, VenueKind.OTHER).publishes and bool(_venue_name(work, f, str.strip, journal))
     kind = kind_of(work)
     return MatchKey(
         title_words(strip_latex(title).strip() if title else ""),
         strong_tokens_of(identifiers, url, kind),
         _year(f),
         kind,
-        venue is not None and venue.publishes,
+        published,
         conflict_ids(identifiers),
     )
 
@@ -468,14 +475,18 @@ def _read_part(text: str, file: str, first_line: int = 1, with_keys: bool = Fals
     return _Part(blocks, entries, problems, [match_key(b) for b in entries] if with_keys else [], referring)
 
 
-# A part as a child sends it back: each block's kind, length, line, entry type, key and error.
-# Texts are sliced from the parent's copy of the file, and fields read again where used.
-_Span = tuple[BlockKind, int, int, str, str, str]
+# A part as a child sends it back: each block's kind, length, line, entry type, key, error and (for
+# an entry) people: its author or editor list, which matching reads wherever titles meet. Texts are
+# sliced from the parent's copy of the file, and fields read again where used.
+_Span = tuple[BlockKind, int, int, str, str, str, str]
 _Sent = tuple[list[_Span], dict[int, list[Problem]], list[MatchKey], list[tuple[int, int]]]
 
 
 def _sent(part: _Part) -> _Sent:
-    spans = [(b.kind, len(b.text), b.line, b.entry_type, b.key, b.error) for b in part.blocks]
+    spans = [
+        (b.kind, len(b.text), b.line, b.entry_type, b.key, b.error, b.people() if b.kind == "entry" else "")
+        for b in part.blocks
+    ]
     return spans, part.problems, part.keys, part.referring
 
 
@@ -484,11 +495,11 @@ def _received(sent: _Sent, text: str) -> _Part:
     blocks: list[ScannedBlock] = []
     entries: list[ScannedBlock] = []
     at = 0
-    for kind, length, line, entry_type, key, error in spans:
+    for kind, length, line, entry_type, key, error, people in spans:
         block_text = text[at : at + length]
         at += length
         if kind == "entry":
-            block: ScannedBlock = UnreadBlock(block_text, line, entry_type, key)
+            block: ScannedBlock = UnreadBlock(block_text, line, entry_type, key, people)
             entries.append(block)
         else:
             block = ScannedBlock(kind, block_text, line, entry_type, key, error=error)

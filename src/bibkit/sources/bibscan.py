@@ -58,25 +58,39 @@ class ScannedBlock:
     field_names: list[str] = field(default_factory=list)  # as written, in order
     error: str = ""
 
+    def people(self) -> str:
+        """Whose work the entry is: its author list, or its editors' where it names none."""
+        return self.fields.get("author", "") or self.fields.get("editor", "")
+
 
 class UnreadBlock(ScannedBlock):
-    """An entry scanned in another process: its text, line, type and key are known here, and its
-    fields are scanned again from its text when first used (most entries of a large file never
-    are). Alone or in its file, an entry's text scans to the same fields, as long as the file
-    defines no @string macro (files that do are read in one process)."""
+    """An entry scanned in another process: its text, line, type and key are known here, and who
+    wrote it (``people``); its fields are scanned again from its text when first used (most
+    entries of a large file never are). Alone or in its file, an entry's text scans to the same
+    fields, as long as the file defines no @string macro (files that do are read in one process)."""
 
-    def __init__(self, text: str, line: int, entry_type: str, key: str) -> None:
+    def __init__(self, text: str, line: int, entry_type: str, key: str, people: str = "") -> None:
         self.kind = "entry"
         self.text = text
         self.line = line
         self.entry_type = entry_type
         self.key = key
         self.error = ""
+        self._people = people
+
+    def people(self) -> str:
+        # What the other process read, until the fields are read here (a crossref may add editors).
+        return self._people if "fields" not in self.__dict__ else super().people()
 
     def __getattr__(self, name: str) -> Any:
         if name not in _READ_WHEN_USED:
             raise AttributeError(name)
-        (block,) = [b for b in scan(self.text) if b.kind == "entry"]
+        block = ScannedBlock("entry", self.text, self.line, self.entry_type)
+        start = _BLOCK_START.match(self.text)
+        if start is None or start.group(2) != "{":  # not as the other process read it: scanned whole
+            (block,) = [b for b in scan(self.text) if b.kind == "entry"]
+        else:
+            _parse_entry(block, self.text, start.end(), len(self.text), dict(MONTH_MACROS), 0)
         self.fields, self.raw = block.fields, block.raw
         self.field_offsets, self.field_names = block.field_offsets, block.field_names
         return getattr(self, name)
