@@ -190,7 +190,7 @@ def _identity(etype: str, f: dict[str, str], journal: str) -> tuple[Identifiers,
     if url:  # the link's identifiers fill those the fields do not name (one construction, no replace)
         linked = ids.url_identifiers(url)
         if linked:
-            found = linked | {name: value for name, value in found.items() if value}
+            found = {**linked, **{name: value for name, value in found.items() if value}}
     identifiers = Identifiers(**found)
     return identifiers, url, work_of_entry(etype, f, identifiers, bool(m), url)
 
