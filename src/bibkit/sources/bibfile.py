@@ -7,6 +7,7 @@ resolution engines work on .bib input as on lists.
 
 from __future__ import annotations
 
+import marshal
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -17,7 +18,7 @@ from .. import ids
 from ..forked import in_child
 from ..identity import MatchKey, conflict_ids, family_names, strong_tokens_of, title_words
 from ..keys import key_base
-from ..model import Identifiers, Problem, Record, Severity, Source, Venue, VenueKind
+from ..model import Identifiers, Kind, Problem, Record, Severity, Source, Venue, VenueKind
 from ..normalize.latex import strip_latex
 from ..normalize.names import invalid_names, parse_people, special_characters_folded
 from ..normalize.richtext import latex_to_rich
@@ -477,9 +478,11 @@ def _read_part(text: str, file: str, first_line: int = 1, with_keys: bool = Fals
 
 # A part as a child sends it back: each block's kind, length, line, entry type, key, error and (for
 # an entry) people: its author or editor list, which matching reads wherever titles meet. Texts are
-# sliced from the parent's copy of the file, and fields read again where used.
+# sliced from the parent's copy of the file, and fields read again where used. Spans, match keys
+# (as tuples, the kind by its value) and crossrefs go as one ``marshal`` string: plain values, read
+# and written several times faster than pickle would; the few problems are pickled.
 _Span = tuple[BlockKind, int, int, str, str, str, str]
-_Sent = tuple[list[_Span], dict[int, list[Problem]], list[MatchKey], list[tuple[int, int]]]
+_Sent = tuple[bytes, dict[int, list[Problem]]]
 
 
 def _sent(part: _Part) -> _Sent:
@@ -487,11 +490,16 @@ def _sent(part: _Part) -> _Sent:
         (b.kind, len(b.text), b.line, b.entry_type, b.key, b.error, b.people() if b.kind == "entry" else "")
         for b in part.blocks
     ]
-    return spans, part.problems, part.keys, part.referring
+    keys = [(k.words, k.tokens, k.year, k.kind.value, k.published, k.ids) for k in part.keys]
+    return marshal.dumps((spans, keys, part.referring)), part.problems
 
 
 def _received(sent: _Sent, text: str) -> _Part:
-    spans, problems, keys, referring = sent
+    packed, problems = sent
+    spans: list[_Span]
+    spans, plain_keys, referring = marshal.loads(packed)
+    kinds = {kind.value: kind for kind in Kind}
+    keys = [MatchKey(words, tokens, year, kinds[kind], *rest) for words, tokens, year, kind, *rest in plain_keys]
     blocks: list[ScannedBlock] = []
     entries: list[ScannedBlock] = []
     at = 0
