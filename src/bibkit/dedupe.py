@@ -31,6 +31,8 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import chain
+from operator import attrgetter
 from typing import TypeVar
 
 from rapidfuzz import fuzz
@@ -223,6 +225,8 @@ _CJK_OR_NOT = re.compile(f"[{CJK_CHARS}]|[^{CJK_CHARS}]+")
 
 def _split_cjk(words: list[str]) -> list[str]:
     """A title's folded words, each Chinese or Japanese character a word of its own."""
+    if not has_cjk(" ".join(words)):
+        return words  # nearly every title: no word to split
     return [part for word in words for part in (_CJK_OR_NOT.findall(word) if has_cjk(word) else (word,))]
 
 
@@ -363,7 +367,7 @@ class _Finder:
         misspelling repeated in a large file, "learnng" / "learning"). Two words both in common
         use ("Part" / "Port", "uses" / "users") are two words."""
         if self.word_counts is None:
-            self.word_counts = Counter(w for k in self.keys for w in set(k.words))
+            self.word_counts = Counter(chain.from_iterable(map(set, map(attrgetter("words"), self.keys))))
         fewer, more = sorted((self.word_counts[x], self.word_counts[y]))
         return fewer <= RARE_WORD_TITLES or fewer * MISSPELLING_RATIO <= more
 
