@@ -35,7 +35,7 @@ from itertools import chain
 from operator import attrgetter
 from typing import TypeVar
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from . import ids
@@ -288,20 +288,23 @@ def close_pairs(titles: list[str], threshold: float) -> list[tuple[int, int, flo
     """The neighbour pairs (a, b, similarity) whose folded titles are similar, in the order a
     walk through the two sorted orders (by title, then by reversed title) meets them.
 
-    Similarity is computed for every pair within ``WINDOW`` of each other, in one pass per
-    distance (rapidfuzz in a comprehension: no Python call per pair); only the few pairs that
-    reach the threshold are kept."""
+    Each title is compared with the ``WINDOW`` titles after it in one call of rapidfuzz's
+    ``process.extract``, which scores them in C and returns only those that reach the threshold:
+    one Python call per title, not one per pair."""
     candidates = [i for i, t in enumerate(titles) if len(t) >= MIN_FUZZY_LENGTH]
-    ratio = fuzz.ratio
+    ratio, extract = fuzz.ratio, process.extract
     pairs = []
-    for order in (sorted(candidates, key=lambda i: titles[i]), sorted(candidates, key=lambda i: titles[i][::-1])):
+    for order in (sorted(candidates, key=titles.__getitem__), sorted(candidates, key=lambda i: titles[i][::-1])):
         ordered = [titles[i] for i in order]
-        close = sorted(
-            (pos, step, score)
-            for step in range(1, WINDOW + 1)
-            for pos, (x, y) in enumerate(zip(ordered, ordered[step:], strict=False))
-            if x != y and (score := ratio(x, y, score_cutoff=threshold))
-        )
+        close = [
+            (pos, step + 1, score)
+            for pos, x in enumerate(ordered)
+            for y, score, step in extract(
+                x, ordered[pos + 1 : pos + 1 + WINDOW], scorer=ratio, score_cutoff=threshold, limit=None
+            )
+            if y != x
+        ]
+        close.sort()
         pairs += [(order[pos], order[pos + step], score) for pos, step, score in close]
     return pairs
 
