@@ -663,3 +663,29 @@ def test_the_same_real_title_kept_apart_is_listed_as_suspected() -> None:
     c = rec("Machine Translation", 3, authors=("Koehn",), year=2010)
     d = rec("Machine Translation", 4, authors=("Way",), year=2010)
     assert find_duplicates([c, d]).suspects == []
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.from_regex(r"[A-Za-z][a-z_]{0,14}", fullmatch=True), st.from_regex(r"\{[^{}]{0,20}\}", fullmatch=True)
+        ),
+        min_size=1,
+        max_size=8,
+        unique_by=lambda f: f[0],
+    )
+)
+@settings(max_examples=60)
+def test_a_merged_entry_is_laid_out_as_the_build_lays_out_a_file_of_it(fields: list[tuple[str, str]]) -> None:
+    """`bibkit dedupe` writes each merged entry with the value column bibtexparser's "auto" layout
+    would give it alone (computed, so that bibtexparser need not copy the format per entry)."""
+    from bibtexparser import write_string
+    from bibtexparser.library import Library
+    from bibtexparser.model import Entry, Field
+
+    from bibkit.bibdedupe import _write_entry
+    from bibkit.bibtex import bibtex_format
+
+    entry = Entry("article", "k", [Field(name, value) for name, value in fields])
+    auto = write_string(Library([entry]), bibtex_format=bibtex_format(), unparse_stack=[]).strip() + "\n"
+    assert _write_entry(entry) == auto

@@ -107,7 +107,9 @@ def merge_entries(items: list[BibItem], keys: list[MatchKey]) -> Entry:
 def _write_entry(entry: Entry) -> str:
     from .bibtex import bibtex_format  # the build's writer and its imports, needed only for merged entries
 
-    return write_string(Library([entry]), bibtex_format=bibtex_format(), unparse_stack=[]).strip() + "\n"
+    # The layout's "auto" column for one entry: after its longest field name and " = ".
+    column = max((len(f.key) for f in entry.fields), default=0) + len(" = ")
+    return write_string(Library([entry]), bibtex_format=bibtex_format(column), unparse_stack=[]).strip() + "\n"
 
 
 def dedupe_text(text: str, file: str) -> DedupeResult:

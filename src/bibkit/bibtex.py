@@ -245,11 +245,13 @@ def to_entry(record: Record, options: WriteOptions = WriteOptions()) -> Entry:
     return Entry(entry_type, record.key, fields)
 
 
-def bibtex_format() -> BibtexFormat:
-    """bibkit's layout: two-space indent, aligned values, trailing commas, one blank line between entries."""
+def bibtex_format(value_column: int | str = "auto") -> BibtexFormat:
+    """bibkit's layout: two-space indent, aligned values, trailing commas, one blank line between
+    entries. Values start after the longest field name of the file ("auto"), or at the column
+    given (bibtexparser then need not copy the format to fill it in)."""
     fmt = BibtexFormat()  # type: ignore[no-untyped-call]
     fmt.indent = "  "
-    fmt.value_column = "auto"
+    fmt.value_column = value_column
     fmt.block_separator = "\n"
     fmt.trailing_comma = True
     return fmt
