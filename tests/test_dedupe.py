@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from bibkit.bibdedupe import dedupe_text
 from bibkit.cli import main
-from bibkit.dedupe import deduplicate, find_duplicates, word_difference
+from bibkit.dedupe import deduplicate, find_duplicate_keys, find_duplicates, word_difference
 from bibkit.model import Identifiers, Kind, Link, Person, Record, Source, Venue, VenueKind
 
 ICLR = Venue("ICLR", "8th International Conference on Learning Representations", VenueKind.CONFERENCE, 2020)
@@ -689,3 +689,59 @@ def test_a_merged_entry_is_laid_out_as_the_build_lays_out_a_file_of_it(fields: l
     entry = Entry("article", "k", [Field(name, value) for name, value in fields])
     auto = write_string(Library([entry]), bibtex_format=bibtex_format(), unparse_stack=[]).strip() + "\n"
     assert _write_entry(entry) == auto
+
+
+_BLOCKS = [
+    "@inproceedings{{a{i}, title = {{Deep Residual Learning for Image Recognition}}, author = {{He, Kaiming}},"
+    " year = 2016, booktitle = {{CVPR}}}}",
+    "@misc{{b{i}, title = {{Deep residual learning for image recognition}}, author = {{Kaiming He}}, year = 2015,"
+    " eprint = {{1512.03385}}}}",
+    "@article{{c{i}, title = {{Attention Is All You Need}}, author = {{Vaswani, Ashish}}, year = 2017, journal = {{J}}}}",
+    "@misc{{d{i}, title = {{Attention is all you need}}, author = {{Ashish Vaswani}}, year = 2017}}",
+    "% a comment {i}",
+    "@comment{{note {i}}}",
+    "@book{{broken{i}, title = {{Unclosed, year = 2001}}\n",
+    "@misc{{e{i}, title = {{Something else entirely {i}}}}}",
+]
+
+
+@given(
+    st.lists(st.integers(0, len(_BLOCKS) - 1), min_size=1, max_size=12),
+    st.lists(st.sampled_from(["\n", "\n\n", "\n\n\n", "  \n", "", " % trailing\n"]), min_size=12, max_size=12),
+    st.booleans(),
+)
+@settings(max_examples=150, deadline=None)
+def test_a_deduplicated_file_is_the_original_text_with_only_the_groups_changed(
+    forms: list[int], gaps: list[str], crlf: bool
+) -> None:
+    """The file is written back as slices of its text: each group as its merged entry where its
+    first member was, the other members left out with the blank text after them, every other
+    block byte for byte, as a walk over the file's blocks writes it."""
+    from bibkit.bibdedupe import _write_entry, merge_entries
+    from bibkit.sources.bibfile import read_for_matching
+
+    text = "".join(_BLOCKS[f].format(i=i) + gaps[i] for i, f in enumerate(forms))
+    if crlf:
+        text = text.replace("\n", "\r\n")
+    result = dedupe_text(text, "x.bib")
+    bib, keys = read_for_matching(text, "x.bib")
+    findings = find_duplicate_keys(keys, lambda i: bib.items[i].families())
+    group_of = {m: g for g, group in enumerate(findings.groups) for m in group.members}
+    index_of = {id(it.block): i for i, it in enumerate(bib.items)}
+    out, skip_blank = [], False
+    for block in bib.blocks:
+        index = index_of.get(id(block))
+        if index is None or index not in group_of:
+            if not (skip_blank and block.kind == "other" and not block.text.strip()):
+                out.append(block.text)
+            skip_blank = False
+            continue
+        group = findings.groups[group_of[index]]
+        if group.members[0] == index:
+            items = [bib.items[i] for i in group.members]
+            written = _write_entry(merge_entries(items, [keys[i] for i in group.members])).rstrip("\n")
+            out.append(
+                (written.replace("\n", "\r\n") if crlf else written) + block.text[len(block.text.rstrip("\r\n")) :]
+            )
+        skip_blank = group.members[0] != index
+    assert result.text == "".join(out)

@@ -47,7 +47,7 @@ def _seen(bib: BibFile) -> tuple[object, ...]:
     reads them before any field (from the child's reading where it can)."""
     families = [it.families() for it in bib.items]
     blocks = [
-        (b.kind, b.text, b.line, b.entry_type, b.key, b.error)
+        (b.kind, b.text, b.line, b.offset, b.entry_type, b.key, b.error)
         + (
             (b.fields, b.raw, b.field_names, b.field_line("author"), b.field_line("crossref"))
             if b.kind == "entry"
@@ -76,6 +76,7 @@ def test_a_file_read_in_two_halves_reads_as_a_whole(text: str) -> None:
         bibfile.SPLIT_MIN_CHARS = original
     assert _seen(halves) == _seen(at_once)
     assert keys_halves == keys_at_once
+    assert all(text[b.offset : b.offset + len(b.text)] == b.text for b in halves.blocks)
 
 
 def test_the_second_half_is_read_in_a_child_and_its_entries_again_only_when_used(split_any_size: None) -> None:

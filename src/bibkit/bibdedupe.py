@@ -19,6 +19,7 @@ from .dedupe import Findings, find_duplicate_keys, key_rank
 from .identity import MatchKey
 from .model import Source, Suspect
 from .sources.bibfile import BibFile, BibItem, read_for_matching
+from .sources.bibscan import block_start
 
 
 @dataclass(frozen=True)
@@ -115,8 +116,6 @@ def _write_entry(entry: Entry) -> str:
 def dedupe_text(text: str, file: str) -> DedupeResult:
     bib, keys = read_for_matching(text, file)
     findings: Findings = find_duplicate_keys(keys, lambda i: bib.items[i].families())
-    item_of_block = {id(it.block): i for i, it in enumerate(bib.items)}
-    group_of = {member: g for g, group in enumerate(findings.groups) for member in group.members}
     merged: dict[int, Entry] = {}
     groups: list[DedupeGroup] = []
     for g, group in enumerate(findings.groups):
@@ -131,23 +130,29 @@ def dedupe_text(text: str, file: str) -> DedupeResult:
                 tuple(it.line for it in items),
             )
         )
-    out: list[str] = []
+    # The file is written back as slices of its text around the entries that change: each group
+    # where its first entry was, the others left out with the blank lines after them. Untouched
+    # text is copied byte for byte.
     crlf = "\r\n" in text  # a Windows file's merged entries are written with its line endings
-    skip_space = False  # the blank lines after a merged-away entry go with it
-    for block in bib.blocks:
-        index = item_of_block.get(id(block))
-        if index is None or index not in group_of:
-            if not (skip_space and block.kind == "other" and not block.text.strip()):
-                out.append(block.text)  # untouched: byte for byte
-            skip_space = False
-            continue
-        g = group_of[index]
-        first = findings.groups[g].members[0] == index
-        if first:  # the group is written where it first appears, with that block's line endings
+    out: list[str] = []
+    at = 0
+    changed = sorted(
+        (bib.items[i].block.offset, g, i) for g, group in enumerate(findings.groups) for i in group.members
+    )
+    for offset, g, index in changed:
+        block = bib.items[index].block
+        out.append(text[at:offset])
+        end = offset + len(block.text)
+        if findings.groups[g].members[0] == index:  # with that block's line endings
             ending = block.text[len(block.text.rstrip("\r\n")) :]
             written = _write_entry(merged[g]).rstrip("\n")
             out.append((written.replace("\n", "\r\n") if crlf else written) + ending)
-        skip_space = not first
+            at = end
+        else:
+            following = block_start(text, end)
+            gap_end = len(text) if following is None else following
+            at = gap_end if not text[end:gap_end].strip() else end
+    out.append(text[at:])
     new_text = "".join(out)
     suspects = [
         Suspect(

@@ -476,7 +476,7 @@ def _read_part(text: str, file: str, first_line: int = 1, with_keys: bool = Fals
     return _Part(blocks, entries, problems, [match_key(b) for b in entries] if with_keys else [], referring)
 
 
-# A part as a child sends it back: each block's kind, length, line, entry type, key, error and (for
+# A part as a child sends it back (its blocks' offsets follow from their lengths): each block's kind, length, line, entry type, key, error and (for
 # an entry) people: its author or editor list, which matching reads wherever titles meet. Texts are
 # sliced from the parent's copy of the file, and fields read again where used. Spans, match keys
 # (as tuples, the kind by its value) and crossrefs go as one ``marshal`` string: plain values, read
@@ -494,7 +494,7 @@ def _sent(part: _Part) -> _Sent:
     return marshal.dumps((spans, keys, part.referring)), part.problems
 
 
-def _received(sent: _Sent, text: str) -> _Part:
+def _received(sent: _Sent, text: str, first_offset: int) -> _Part:
     packed, problems = sent
     spans: list[_Span]
     spans, plain_keys, referring = marshal.loads(packed)
@@ -507,10 +507,12 @@ def _received(sent: _Sent, text: str) -> _Part:
         block_text = text[at : at + length]
         at += length
         if kind == "entry":
-            block: ScannedBlock = UnreadBlock(block_text, line, entry_type, key, people)
+            block: ScannedBlock = UnreadBlock(block_text, line, entry_type, key, people, first_offset + at - length)
             entries.append(block)
         else:
-            block = ScannedBlock(kind, block_text, line, entry_type, key, error=error)
+            block = ScannedBlock(
+                kind, block_text, line, entry_type, key, error=error, offset=first_offset + at - length
+            )
         blocks.append(block)
     return _Part(blocks, entries, problems, keys, referring)
 
@@ -589,5 +591,5 @@ def read_for_matching(text: str, file: str, split: bool = True) -> tuple[BibFile
     else:
         first_line = text.count("\n", 0, cut) + 1
         tail = in_child(lambda: _sent(_read_part(text[cut:], file, first_line, with_keys=True)))
-        parts = [_read_part(text[:cut], file, with_keys=True), _received(tail(), text[cut:])]
+        parts = [_read_part(text[:cut], file, with_keys=True), _received(tail(), text[cut:], cut)]
     return _assemble(parts, Reading(file))

@@ -57,6 +57,7 @@ class ScannedBlock:
 
     field_names: list[str] = field(default_factory=list)  # as written, in order
     error: str = ""
+    offset: int = 0  # where its first character is in the file
 
     def people(self) -> str:
         """Whose work the entry is: its author list, or its editors' where it names none."""
@@ -69,10 +70,11 @@ class UnreadBlock(ScannedBlock):
     entries of a large file never are). Alone or in its file, an entry's text scans to the same
     fields, as long as the file defines no @string macro (files that do are read in one process)."""
 
-    def __init__(self, text: str, line: int, entry_type: str, key: str, people: str = "") -> None:
+    def __init__(self, text: str, line: int, entry_type: str, key: str, people: str = "", offset: int = 0) -> None:
         self.kind = "entry"
         self.text = text
         self.line = line
+        self.offset = offset
         self.entry_type = entry_type
         self.key = key
         self.error = ""
@@ -257,13 +259,16 @@ def scan(text: str) -> list[ScannedBlock]:
     starts = list(_BLOCK_START.finditer(text))
     blocks: list[ScannedBlock] = []
     line = 1
+    at = 0  # the blocks' texts join to the file: where the next block starts
     pos = 0
     macros = dict(MONTH_MACROS)
 
     def add(block: ScannedBlock) -> None:
-        nonlocal line
+        nonlocal line, at
+        block.offset = at
         blocks.append(block)
         line += block.text.count("\n")
+        at += len(block.text)
 
     for i, m in enumerate(starts):
         start = m.start()
