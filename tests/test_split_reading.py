@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from bibkit import forked
 from bibkit.bibdedupe import dedupe_text
+from bibkit.dedupe import FUZZY_THRESHOLD, close_pairs
 from bibkit.sources import bibfile
 from bibkit.sources.bibfile import BibFile, read_for_matching
 from bibkit.sources.bibscan import UnreadBlock
@@ -71,9 +72,12 @@ def test_a_file_read_in_two_halves_reads_as_a_whole(text: str) -> None:
     original = bibfile.SPLIT_MIN_CHARS
     bibfile.SPLIT_MIN_CHARS = 0  # (hypothesis runs every example in one fixture scope)
     try:
-        halves, keys_halves = read_for_matching(text, "x.bib")
+        halves, keys_halves, paired = bibfile.read_and_pair(text, "x.bib", lambda t: close_pairs(t, FUZZY_THRESHOLD))
     finally:
         bibfile.SPLIT_MIN_CHARS = original
+    assert paired is not None
+    titles = [key.title for key in keys_halves]
+    assert paired(titles) == close_pairs(titles, FUZZY_THRESHOLD), "the child's search, or one done here"
     assert _seen(halves) == _seen(at_once)
     assert keys_halves == keys_at_once
     assert all(text[b.offset : b.offset + len(b.text)] == b.text for b in halves.blocks)
@@ -169,3 +173,51 @@ def test_what_an_entry_inherits_through_crossref_counts_for_its_problems_and_mat
     assert keys[1].words == ["the", "whole", "work"] and "url" not in bib.items[1].block.fields
     bad_names = [p for p in bib.problems if p.kind == "bad-name"]
     assert [p.source.line for p in bad_names] == [1, 25], "the paper (line 1) and the proceedings (line 25)"
+
+
+def test_a_child_works_in_two_steps_and_the_parent_does_what_it_does_not_finish() -> None:
+    if not forked.can_fork():
+        pytest.skip("no fork here")
+    parent = os.getpid()
+    child: forked.Child[int, str, tuple[int, str]] = forked.Child(os.getpid, lambda m: (os.getpid(), m * 2))
+    first = child.result()
+    child.send("ab")
+    assert first != parent and child.last() == (first, "abab"), "both steps in the child"
+
+    def dies_in_the_child(message: str) -> tuple[int, str]:
+        if os.getpid() != parent:
+            os._exit(9)
+        return os.getpid(), message
+
+    child = forked.Child(os.getpid, dies_in_the_child)
+    assert child.result() != parent
+    child.send("x")
+    assert child.last() == (parent, "x"), "the second step, done here"
+    child = forked.Child(os.getpid, dies_in_the_child)
+    child.send("y")  # before the first result: the child reads the message once it has one
+    assert child.result() != parent
+    child.abandon()
+
+
+@pytest.mark.parametrize("titled", [True, False])
+def test_the_child_searches_the_titles_of_both_halves_unless_a_crossref_changed_one(
+    titled: bool, split_any_size: None
+) -> None:
+    """The child that read the second half also runs the similar-title search on every title;
+    if following a crossref gave an entry a title (it names the entry after the cut), the search
+    is done again here, on the titles as finally read."""
+    if not forked.can_fork():
+        pytest.skip("no fork here")
+    part = "@misc{part, crossref = {whole}}\n\n" if not titled else "@misc{part, title = {Its Own Title}}\n\n"
+    filler = "".join(f"@misc{{m{i}, title = {{Filler number {i} of some length}}}}\n\n" for i in range(12))
+    whole = "@misc{whole, title = {The Whole Work}}\n"
+
+    def search(titles: list[str]) -> tuple[int, list[tuple[int, int, float]]]:
+        return os.getpid(), close_pairs(titles, FUZZY_THRESHOLD)
+
+    bib, keys, paired = bibfile.read_and_pair(part + filler + whole, "x.bib", search)
+    assert paired is not None
+    titles = [key.title for key in keys]
+    pid, pairs = paired(titles)
+    assert pairs == close_pairs(titles, FUZZY_THRESHOLD) and len(pairs) > 10
+    assert (pid != os.getpid()) == titled, "in the child unless a title changed"

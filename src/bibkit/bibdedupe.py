@@ -10,15 +10,16 @@ of the merged-away entries kept in BibLaTeX's ``ids`` field.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from bibtexparser.entrypoint import write_string
 from bibtexparser.library import Library
 from bibtexparser.model import Entry, Field
 
-from .dedupe import Findings, find_duplicate_keys, key_rank
+from .dedupe import FUZZY_THRESHOLD, Findings, close_pairs, find_duplicate_keys, key_rank
 from .identity import MatchKey
 from .model import Source, Suspect
-from .sources.bibfile import BibFile, BibItem, read_for_matching
+from .sources.bibfile import BibFile, BibItem, read_and_pair
 from .sources.bibscan import block_start
 
 
@@ -114,8 +115,8 @@ def _write_entry(entry: Entry) -> str:
 
 
 def dedupe_text(text: str, file: str) -> DedupeResult:
-    bib, keys = read_for_matching(text, file)
-    findings: Findings = find_duplicate_keys(keys, lambda i: bib.items[i].families())
+    bib, keys, similar = read_and_pair(text, file, partial(close_pairs, threshold=FUZZY_THRESHOLD))
+    findings: Findings = find_duplicate_keys(keys, lambda i: bib.items[i].families(), similar=similar)
     merged: dict[int, Entry] = {}
     groups: list[DedupeGroup] = []
     for g, group in enumerate(findings.groups):

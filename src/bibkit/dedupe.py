@@ -326,7 +326,7 @@ class _Finder:
     word_counts: Counter[str] | None = None  # titles each word appears in, counted when first needed
 
     def __post_init__(self) -> None:
-        self.titles = ["".join(k.words) for k in self.keys]
+        self.titles = [k.title for k in self.keys]
         self.uf = _UnionFind(len(self.keys))
 
     def group_ids(self, i: int) -> dict[str, str]:
@@ -475,16 +475,21 @@ def find_duplicates(records: Sequence[Record], threshold: float = FUZZY_THRESHOL
 
 
 def find_duplicate_keys(
-    keys: Sequence[MatchKey], families: Callable[[int], list[str]], threshold: float = FUZZY_THRESHOLD
+    keys: Sequence[MatchKey],
+    families: Callable[[int], list[str]],
+    threshold: float = FUZZY_THRESHOLD,
+    similar: Callable[[list[str]], list[tuple[int, int, float]]] | None = None,
 ) -> Findings:
     """``find_duplicates`` on what matching compares: every record's match key, and author
     names where titles or identifiers meet (``families(i)``: record i's family names in author
     order, see ``identity.family_name``). A .bib reader passes keys read from the entries'
-    fields and parses names only when asked: no record is built."""
+    fields and parses names only when asked: no record is built. ``similar`` gives the
+    ``close_pairs`` of the titles where another process searched them (see
+    ``bibfile.read_and_pair``)."""
     finder = _Finder(keys, families)
     finder.identifiers()
     finder.equal_titles()
-    finder.similar_titles(close_pairs(finder.titles, threshold))
+    finder.similar_titles(similar(finder.titles) if similar else close_pairs(finder.titles, threshold))
     return finder.findings()
 
 

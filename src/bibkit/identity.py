@@ -105,6 +105,11 @@ class MatchKey(NamedTuple):
     published: bool = False
     ids: tuple[str, ...] = ()  # see conflict_ids
 
+    @property
+    def title(self) -> str:
+        """The folded title (``normalized_title``): what deduplication compares titles by."""
+        return "".join(self.words)
+
 
 def match_key_of(record: Record) -> MatchKey:
     return MatchKey(

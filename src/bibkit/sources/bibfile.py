@@ -12,10 +12,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from .. import ids
-from ..forked import in_child
+from ..forked import Child
 from ..identity import MatchKey, conflict_ids, family_names, strong_tokens_of, title_words
 from ..keys import key_base
 from ..model import Identifiers, Kind, Problem, Record, Severity, Source, Venue, VenueKind
@@ -585,11 +585,53 @@ def read_for_matching(text: str, file: str, split: bool = True) -> tuple[BibFile
     """``read_bib(text, file)`` and the match key of every entry. A large file
     is read in two halves, the second in a forked child (see ``forked``), and the halves are
     joined as if read at once: the same blocks, lines, problems and keys."""
+    bib, keys, _ = read_and_pair(text, file, None, split)
+    return bib, keys
+
+
+P = TypeVar("P")
+
+
+def read_and_pair(
+    text: str, file: str, pairs: Callable[[list[str]], P] | None, split: bool = True
+) -> tuple[BibFile, list[MatchKey], Callable[[list[str]], P] | None]:
+    """``read_for_matching``, and ``pairs`` (deduplication's search for similar titles) to run on
+    the folded titles of every entry (``MatchKey.title``). Where the file is read in two halves,
+    the child that read the second half runs ``pairs`` on the titles of both, while this process
+    joins the halves and compares equal titles. The function returned gives ``pairs`` of the
+    titles as finally read: the child's result, or one computed here if following a crossref
+    changed a title (or the child failed)."""
     cut = _split_point(text) if split else None
     if cut is None:
-        parts = [_read_part(text, file, with_keys=True)]
-    else:
-        first_line = text.count("\n", 0, cut) + 1
-        tail = in_child(lambda: _sent(_read_part(text[cut:], file, first_line, with_keys=True)))
-        parts = [_read_part(text[:cut], file, with_keys=True), _received(tail(), text[cut:], cut)]
-    return _assemble(parts, Reading(file))
+        return *_assemble([_read_part(text, file, with_keys=True)], Reading(file)), pairs
+    first_line = text.count("\n", 0, cut) + 1
+    tail_titles: list[str] = []  # in the child
+
+    def read_tail() -> _Sent:
+        part = _read_part(text[cut:], file, first_line, with_keys=True)
+        tail_titles.extend(key.title for key in part.keys)
+        return _sent(part)
+
+    def pair_all(head_titles: list[str]) -> P:
+        assert pairs is not None
+        return pairs(head_titles + tail_titles)
+
+    child: Child[_Sent, list[str], P] = Child(read_tail, pair_all if pairs else None)
+    head = _read_part(text[:cut], file, with_keys=True)
+    head_titles = [key.title for key in head.keys]
+    if pairs:
+        child.send(head_titles)
+    tail = _received(child.result(), text[cut:], cut)
+    bib, keys = _assemble([head, tail], Reading(file))
+    if pairs is None:
+        return bib, keys, None
+    searched = head_titles + [key.title for key in tail.keys]  # before crossrefs were followed
+    found = pairs
+
+    def paired(titles: list[str]) -> P:
+        if titles == searched:
+            return child.last()
+        child.abandon()
+        return found(titles)
+
+    return bib, keys, paired
