@@ -115,8 +115,15 @@ def _write_entry(entry: Entry) -> str:
 
 
 def dedupe_text(text: str, file: str) -> DedupeResult:
+    """Read the file, find its duplicates (the similar-title search on the second core, see
+    ``read_and_pair``), and write it back with each group merged."""
     bib, keys, similar = read_and_pair(text, file, partial(close_pairs, threshold=FUZZY_THRESHOLD))
-    findings: Findings = find_duplicate_keys(keys, lambda i: bib.items[i].families(), similar=similar)
+    findings = find_duplicate_keys(keys, lambda i: bib.items[i].families(), similar=similar)
+    return deduplicated(text, file, bib, keys, findings)
+
+
+def deduplicated(text: str, file: str, bib: BibFile, keys: list[MatchKey], findings: Findings) -> DedupeResult:
+    """The file with each group of ``findings`` merged (see ``merge_entries``), and the report."""
     merged: dict[int, Entry] = {}
     groups: list[DedupeGroup] = []
     for g, group in enumerate(findings.groups):
