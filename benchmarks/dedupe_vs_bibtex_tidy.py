@@ -256,10 +256,12 @@ BIBKIT_ENV = {name: value for name, value in os.environ.items() if name != "PYTH
 
 
 def run_bibkit(path: Path) -> tuple[float, list[set[str]]]:
+    """bibkit writes the deduplicated file, as bibtex-tidy does (to another file: the input is shared)."""
     bibkit = Path(sys.executable).parent / "bibkit"
+    out = path.with_name(path.stem + ".bibkit.bib")
     start = time.perf_counter()
     done = subprocess.run(
-        [str(bibkit), "dedupe", str(path), "--dry-run", "--json"], capture_output=True, text=True, env=BIBKIT_ENV
+        [str(bibkit), "dedupe", str(path), "-o", str(out), "--json"], capture_output=True, text=True, env=BIBKIT_ENV
     )
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
