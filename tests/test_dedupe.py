@@ -745,3 +745,15 @@ def test_a_deduplicated_file_is_the_original_text_with_only_the_groups_changed(
             )
         skip_blank = group.members[0] != index
     assert result.text == "".join(out)
+
+
+@given(st.lists(st.sampled_from("abcdef"), max_size=8), st.lists(st.sampled_from("abcdef"), max_size=8))
+def test_the_words_one_title_lacks_are_counted(words: list[str], other: list[str]) -> None:
+    from collections import Counter
+
+    from bibkit.dedupe import _unmatched
+
+    lacking = _unmatched(words, other)
+    assert Counter(lacking) == Counter(words) - Counter(other)
+    remaining = iter(words)
+    assert all(w in remaining for w in lacking), "in the title's order"

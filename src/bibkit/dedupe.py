@@ -210,6 +210,9 @@ def word_difference(
 
 def _unmatched(words: list[str], other: list[str]) -> list[str]:
     """The words of one title the other lacks, counted ("Embeddings ... Embeddings" twice)."""
+    present = set(other)
+    if len(present) == len(other) and len(set(words)) == len(words):
+        return [w for w in words if w not in present]  # no word twice (nearly every title): none to count
     left = Counter(other)
     out = []
     for w in words:

@@ -138,9 +138,10 @@ def _simple_person(name: str) -> Person | None:
         words = parts[0].split()
         if len(words) == 1:
             return Person(last=words[0], literal=False)
-        # "First von Last": the von part starts at the first lower-case word before the last.
-        i = next((k for k, w in enumerate(words[:-1]) if _lower(w)), len(words) - 1)
-        j = max((k for k, w in enumerate(words[:-1]) if _lower(w)), default=i - 1)
+        # "First von Last": the von part runs from the first lower-case word before the last to the
+        # last such word.
+        lower = [k for k, w in enumerate(words[:-1]) if _lower(w)]
+        i, j = (lower[0], lower[-1]) if lower else (len(words) - 1, len(words) - 2)
         first, von, last = words[:i], words[i : j + 1], words[j + 1 :]
         return Person(last=" ".join(last), first=" ".join(first), von=" ".join(von), given_first=True)
     if len(parts) in (2, 3):
