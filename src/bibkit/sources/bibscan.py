@@ -26,11 +26,12 @@ _BARE = re.compile(r"[^\s,#}]+")
 _SEP = re.compile(r"\s*#\s*")
 _QUOTE_STOPS = re.compile(r'[{}"]')
 _GAP = re.compile(r"[\s,]*")
-# The separator before a field and the whole field, when its value has at most one level of inner
-# braces ("{BERT}: ..."), in one match: the great majority of fields, read at C speed.
+# The separator before a field and the whole field, when its value has at most two levels of inner
+# braces ("{BERT}: ...", "M{\\"{u}}ller"), in one match: nearly every field, read at C speed.
+_INNER = r"\{(?:[^{}]++|\{[^{}]*+\})*+\}"  # a brace group with at most one level inside
 _SIMPLE_FIELD = re.compile(
     r"[\s,]*+([A-Za-z_][\w\-:.+]*)\s*=\s*"
-    r'(\{(?:[^{}]++|\{[^{}]*+\})*+\}|"(?:[^"{}]++|\{[^{}]*+\})*+"|[\w\-:.+]++)(?=\s*[,}])'
+    rf'(\{{(?:[^{{}}]++|{_INNER})*+\}}|"(?:[^"{{}}]++|{_INNER})*+"|[\w\-:.+]++)(?=\s*[,}}])'
 )
 _KEY = re.compile(r"\s*([^,{}\n]*?)\s*(?:,|(?=}))")  # lenient, even empty: readers and `check` judge the key
 _SPECIAL = {"comment", "preamble", "string"}
