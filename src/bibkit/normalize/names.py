@@ -204,12 +204,13 @@ def _name_text(latex: str) -> str:
     return plain(latex_to_rich(latex))
 
 
-# A brace group BibTeX reads as one character: an accented letter ({\\"u}, {\\'{\\i}}, {\\c{C}}: a
+# A brace group BibTeX reads as one character: an accented letter ({\"u}, {\'{\i}}, {\c{C}}: a
 # backslash, an accent, a letter) or a group with no letter in it ({-}). Written plainly, the
 # character keeps its case where a word begins (the accented letter's, or none), and the group
 # holds no space, comma or "and": the name splits into the same parts under BibTeX's rules. A
-# letter written as a command ({\\o}, {\\ss}) has no case for BibTeX: it is folded only after a
-# letter of its word, and left to pybtex where it begins a word.
+# letter written as a command ({\o}, {\ss}) has no case for pybtex: it is folded after a letter
+# of its word, or where it is a capital ({\O}vrelid); a lower-case one beginning a word is left
+# to pybtex.
 _ONE_CHARACTER = re.compile(
     r"\{\\(?:[^A-Za-z\s{},]|[A-Za-z]+(?=\{))[^\s{},]*(?:\{[^\s{},]*\}[^\s{},]*)*\}"
     r"|\{[^\sA-Za-z{},\\]*\}"
@@ -228,7 +229,7 @@ def special_characters_folded(raw: str) -> str:
 
 
 def _folded(m: re.Match[str]) -> str:
-    return strip_latex(m.group()) or m.group()  # a group that folds to nothing ({\\relax}) stays
+    return strip_latex(m.group()) or m.group()  # a group that folds to nothing ({\relax}) stays
 
 
 def parse_people(raw: str, text: Callable[[str], str] = _name_text) -> tuple[tuple[Person, ...], bool]:

@@ -476,11 +476,12 @@ def _read_part(text: str, file: str, first_line: int = 1, with_keys: bool = Fals
     return _Part(blocks, entries, problems, [match_key(b) for b in entries] if with_keys else [], referring)
 
 
-# A part as a child sends it back (its blocks' offsets follow from their lengths): each block's kind, length, line, entry type, key, error and (for
-# an entry) people: its author or editor list, which matching reads wherever titles meet. Texts are
-# sliced from the parent's copy of the file, and fields read again where used. Spans, match keys
-# (as tuples, the kind by its value) and crossrefs go as one ``marshal`` string: plain values, read
-# and written several times faster than pickle would; the few problems are pickled.
+# A part as a child sends it back: each block's kind, length, line, entry type, key, error and (for
+# an entry) people: its author or editor list, which matching reads wherever titles meet. Texts
+# (and offsets) follow from the lengths and the parent's copy of the file; fields are read again
+# where used. Spans, match keys (as tuples, the kind by its value) and crossrefs go as one
+# ``marshal`` string: plain values, read and written several times faster than pickle would; the
+# few problems are pickled.
 _Span = tuple[BlockKind, int, int, str, str, str, str]
 _Sent = tuple[bytes, dict[int, list[Problem]]]
 
