@@ -221,3 +221,17 @@ def test_the_child_searches_the_titles_of_both_halves_unless_a_crossref_changed_
     pid, pairs = paired(titles)
     assert pairs == close_pairs(titles, FUZZY_THRESHOLD) and len(pairs) > 10
     assert (pid != os.getpid()) == titled, "in the child unless a title changed"
+
+
+def test_without_memory_files_the_child_writes_to_temporary_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    if not forked.can_fork():
+        pytest.skip("no fork here")
+
+    def no_memfd(name: str, flags: int = 0) -> int:
+        raise OSError("memfd_create not permitted here")
+
+    monkeypatch.setattr(os, "memfd_create", no_memfd)
+    child: forked.Child[int, str, tuple[int, str]] = forked.Child(os.getpid, lambda m: (os.getpid(), m.upper()))
+    first = child.result()
+    child.send("ok")
+    assert first != os.getpid() and child.last() == (first, "OK"), "both steps in the child"
