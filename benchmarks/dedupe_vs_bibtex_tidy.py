@@ -18,9 +18,10 @@ Hard negatives: up to 468 pairs of different official works whose titles are nea
 (rapidfuzz >= 90; 350 with the official data of 2026), placed in the same file; merging any of
 them is a false merge.
 
-Both tools run on the same file, each as a fresh process, --repeat and --tidy-repeat times; the
-script reports the median wall time, duplicates found among the injected ones per kind, and
-merges that join two different works.
+Both tools run on the same file, each as a fresh process writing its deduplicated file (bibkit
+from its compiled bytecode, after one untimed run), --repeat and --tidy-repeat times; the script
+reports the median wall time, duplicates found among the injected ones per kind, and merges that
+join two different works.
 bibtex-tidy (1.14.0) runs as the issue asks:
 ``npx bibtex-tidy FILE --duplicates --merge=combine --no-modify`` (install it first with
 ``npm install bibtex-tidy@1.14.0`` in the directory given by --tidy-dir).
