@@ -235,3 +235,21 @@ def test_without_memory_files_the_child_writes_to_temporary_files(monkeypatch: p
     first = child.result()
     child.send("ok")
     assert first != os.getpid() and child.last() == (first, "OK"), "both steps in the child"
+
+
+def test_a_child_collected_elsewhere_leaves_its_last_step_to_the_parent(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A program with its own SIGCHLD handler may collect the child first: the second step is
+    then done here, not lost."""
+    if not forked.can_fork():
+        pytest.skip("no fork here")
+    child: forked.Child[int, str, tuple[int, str]] = forked.Child(os.getpid, lambda m: (os.getpid(), m))
+    first = child.result()
+    child.send("m")
+    real_waitpid = os.waitpid
+
+    def collected_elsewhere(pid: int, options: int) -> tuple[int, int]:
+        real_waitpid(pid, options)
+        raise ChildProcessError(10, "No child processes")
+
+    monkeypatch.setattr(os, "waitpid", collected_elsewhere)
+    assert first != os.getpid() and child.last() == (os.getpid(), "m")

@@ -106,9 +106,17 @@ class Child(Generic[T, M, U]):
         finally:
             os._exit(code)
 
+    def _wait(self) -> int:
+        """Wait for the child to leave; its exit status (-1 if another part of the program, a
+        SIGCHLD handler, already collected it: its last result then counts as missing)."""
+        try:
+            return os.waitpid(self._pid, 0)[1]
+        except ChildProcessError:
+            return -1
+
     def _end(self) -> None:
         """Wait for the child to leave; close the files."""
-        os.waitpid(self._pid, 0)
+        self._wait()
         self._pid = 0
         self._close(*self._files, self._ready[0], self._go[1])
 
@@ -135,8 +143,7 @@ class Child(Generic[T, M, U]):
         assert self._then is not None and self._message is not _NOTHING, "send a message first"
         message: M = self._message  # type: ignore[assignment]
         if self._pid:
-            _, status = os.waitpid(self._pid, 0)
-            data = _read(self._files[2]) if status == 0 else b""
+            data = _read(self._files[2]) if self._wait() == 0 else b""
             self._pid = 0
             self._close(*self._files, self._ready[0], self._go[1])
             if data:
