@@ -122,7 +122,7 @@ def test_a_file_with_string_macros_is_read_at_once(split_any_size: None) -> None
 def test_the_child_s_result_comes_back() -> None:
     if not forked.can_fork():
         pytest.skip("no fork here")
-    assert forked.in_child(os.getpid)() != os.getpid()
+    assert forked.Child(os.getpid).result() != os.getpid()
 
 
 def test_a_failing_or_killed_child_leaves_the_work_to_the_parent() -> None:
@@ -138,8 +138,8 @@ def test_a_failing_or_killed_child_leaves_the_work_to_the_parent() -> None:
             os._exit(9)
         return 43
 
-    assert forked.in_child(fails_in_the_child)() == 42
-    assert forked.in_child(killed_in_the_child)() == 43
+    assert forked.Child(fails_in_the_child).result() == 42
+    assert forked.Child(killed_in_the_child).result() == 43
 
 
 def test_no_fork_while_another_thread_runs() -> None:
@@ -150,7 +150,7 @@ def test_no_fork_while_another_thread_runs() -> None:
     thread.start()
     try:
         assert not forked.can_fork()
-        assert forked.in_child(os.getpid)() == os.getpid(), "done in this process"
+        assert forked.Child(os.getpid).result() == os.getpid(), "done in this process"
     finally:
         stop.set()
         thread.join()

@@ -114,11 +114,13 @@ class Child(Generic[T, M, U]):
         except ChildProcessError:
             return -1
 
-    def _end(self) -> None:
-        """Wait for the child to leave; close the files."""
-        self._wait()
+    def _end(self) -> bytes:
+        """Wait for the child to leave and close the files; what it wrote as the last step's
+        result (b"" if nothing, or if it failed)."""
+        data = _read(self._files[2]) if self._wait() == 0 else b""
         self._pid = 0
         self._close(*self._files, self._ready[0], self._go[1])
+        return data
 
     def result(self) -> T:
         """The first step's result, from the child or, if it did not finish it, computed here."""
@@ -142,13 +144,10 @@ class Child(Generic[T, M, U]):
         """The second step's result, from the child or, if it did not finish it, computed here."""
         assert self._then is not None and self._message is not _NOTHING, "send a message first"
         message: M = self._message  # type: ignore[assignment]
-        if self._pid:
-            data = _read(self._files[2]) if self._wait() == 0 else b""
-            self._pid = 0
-            self._close(*self._files, self._ready[0], self._go[1])
-            if data:
-                value: U = pickle.loads(data)
-                return value
+        data = self._end() if self._pid else b""
+        if data:
+            value: U = pickle.loads(data)
+            return value
         return self._then(message)
 
     def abandon(self) -> None:
@@ -159,9 +158,3 @@ class Child(Generic[T, M, U]):
             except ProcessLookupError:  # pragma: no cover - it had already left
                 pass
             self._end()
-
-
-def in_child(work: Callable[[], T]) -> Callable[[], T]:
-    """Start ``work`` in a forked child; return a function that waits for its result (or, without
-    a child, does the work itself when called)."""
-    return Child[T, None, None](work).result
