@@ -117,7 +117,7 @@ def apply_official(record: Record, official: Official) -> tuple[Record, tuple[st
     for name in ("pages", "volume", "issue"):
         if getattr(official, name) and getattr(official, name) != getattr(record, name):
             changed.append(name)
-    published = venue is not None and venue.kind not in (VenueKind.PREPRINT, VenueKind.OTHER)
+    published = venue is not None and venue.publishes
     # A preprint's month is not its published version's; a preprint still takes the source's month.
     upgraded = official.published and not record.published
     month = None if upgraded else record.month or (official.month if not published else None)
