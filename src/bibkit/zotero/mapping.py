@@ -17,16 +17,11 @@ from dataclasses import dataclass
 from ..model import Person, Record
 from ..normalize.richtext import latex_to_rich
 from ..text import has_cjk
-from ..worktype import COMMON, TYPES, WorkType, work_type
+from ..worktype import WorkType, work_type
 from .types import ItemData, JSONObject, NoteData
 
 KEY_ALPHABET = "23456789ABCDEFGHIJKLMNPQRSTUVWXYZ"
 MARKER_TAG = "bibkit"  # on every item bibkit creates; with the key scheme, how it knows its own
-
-# Fields each item type accepts, per Zotero's schema: the work-type table's.
-TYPE_FIELDS: dict[str, frozenset[str]] = {
-    name: (COMMON - {"title", "date"}) | t.fields | {t.title_field, t.date_field} for name, t in TYPES.items()
-}
 
 
 def zotero_key(*parts: str) -> str:
@@ -192,7 +187,7 @@ def to_item(record: Record) -> Mapped:
         **{k: v for k, v in fields.items() if v not in ("", None) or k == work.title_field},
     }
     for name in list(item):
-        if name not in ("key", "itemType", "tags", "collections") and name not in TYPE_FIELDS[itype]:
+        if name not in ("key", "itemType", "tags", "collections") and not work.accepts(name):
             raise AssertionError(f"{name} is not a field of {itype}")  # a mapping bug, caught by tests
     note = None
     if record.notes:
