@@ -510,16 +510,15 @@ def sync_command(
     from .zotero.sync import SyncState, sync
 
     settings = _zotero_settings(config_path)
-    group = group if group is not None else settings.group
-    endpoint = endpoint or settings.endpoint or DEFAULT_ENDPOINT
+    group, endpoint = _zotero_target(settings, group, endpoint)
     records, origin = _records_for_sync(bib_file, config_path)
     if group is None:
         if dry_run:
             _print_offline_plan(records, origin, as_json_)
             return
-        raise click.ClickException("no Zotero group: pass --group ID or set [zotero] group in bibkit.toml")
+        raise click.ClickException(_NO_GROUP)
     gateway, api_key = _zotero_client(group, endpoint, api_key_file or settings.api_key_file, retry_budget, verbose)
-    state_file = state_path or Path(settings.state_dir) / f".zotero-sync-{group}.json"
+    state_file = _state_file(settings, group, state_path)
     state = SyncState.load(state_file, group)
     total = len(records) + sum(1 for r in records if r.notes) + 10
     try:
@@ -601,13 +600,12 @@ def pull_command(
     from .zotero.pulling import advance_state, run_pull
     from .zotero.sync import SyncState
 
-    settings = _zotero_settings(config_path)
-    group = group if group is not None else settings.group
-    if group is None:
-        raise click.ClickException("no Zotero group: pass --group ID or set [zotero] group in bibkit.toml")
-    endpoint = endpoint or settings.endpoint or DEFAULT_ENDPOINT
     config = load_config(Path.cwd(), config_path)
-    state_file = state_path or Path(settings.state_dir) / f".zotero-sync-{group}.json"
+    settings = config.zotero
+    group, endpoint = _zotero_target(settings, group, endpoint)
+    if group is None:
+        raise click.ClickException(_NO_GROUP)
+    state_file = _state_file(settings, group, state_path)
     state = SyncState.load(state_file, group)
     if state.library_version == 0:
         fail(
@@ -679,6 +677,19 @@ def _check_endpoint(endpoint: str) -> None:
 
 def _zotero_settings(config_path: Path | None) -> ZoteroSettings:
     return load_config(Path.cwd(), config_path).zotero
+
+
+_NO_GROUP = "no Zotero group: pass --group ID or set [zotero] group in bibkit.toml"
+
+
+def _zotero_target(settings: ZoteroSettings, group: int | None, endpoint: str | None) -> tuple[int | None, str]:
+    """The group and the API base URL: the options, else bibkit.toml's [zotero], else Zotero's API."""
+    return (group if group is not None else settings.group), endpoint or settings.endpoint or DEFAULT_ENDPOINT
+
+
+def _state_file(settings: ZoteroSettings, group: int, state_path: Path | None) -> Path:
+    """The sync state of a group, shared by sync and pull: --state, else in [zotero] state_dir."""
+    return state_path or Path(settings.state_dir) / f".zotero-sync-{group}.json"
 
 
 def _print_offline_plan(records: list[Record], origin: str, as_json_: bool) -> None:
