@@ -217,6 +217,13 @@ class Record:
     event: str = ""  # the conference's own name (BibLaTeX eventtitle)
     extra: tuple[str, ...] = ()  # "PMID: 123", "Published: ...": what Zotero keeps in Extra
     files: tuple[str, ...] = ()  # attachment paths the entry names (reported, never uploaded)
+    # Where the reader took each field from: ("authors", "line part 2"), ("venue", "column 'Venue'"),
+    # ("title", "sentence around the link"). Explains a reading; never written to BibTeX.
+    origins: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def title_origin(self) -> str:
+        return next((where for name, where in self.origins if name == "title"), "")
 
     @property
     def published(self) -> bool:

@@ -21,10 +21,18 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from ... import ids
-from ...normalize.names import split_authors
 from ...normalize.venues import looks_like_venue
-from ...text import YEAR
-from .segments import Segment, plain
+from .roles import (
+    DOTTED_DATE,
+    Details,
+    alias_of,
+    dated,
+    looks_like_authors,
+    read_details,
+    venue_and_date,
+    venue_marker,
+)
+from .segments import Segment, lines_of, plain
 from .titles import is_generic, is_label, is_url_text, strip_decorations
 
 Form = Literal["citation", "label-first", "tool-paper", "bold", "link", "plain", "table"]
@@ -42,6 +50,8 @@ class Candidate:
     rest: tuple[Segment, ...] = ()  # what is left to read: links, nickname, venue, description
     code: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()  # the item's own prose: a lead-in, a table's description cell
+    alias: str = ""  # a nickname the item gives ("[RetinaNet]", "(FTGC)")
+    origins: tuple[tuple[str, str], ...] = ()  # (field, the span it was read from)
 
 
 _PAREN_GROUP = re.compile(r"[（(]([^()（）]*)[)）]")
@@ -58,10 +68,6 @@ _QUOTED_CITATION = re.compile(
     r"(?:in\s+)?(?P<venue>[^\"“”]*?)(?P<year>(?:19|20)\d{2})?\W*(?:\[online\]\W*|available\W*)*$",
     re.I | re.S,
 )
-_PARTICLES = frozenset(
-    {"van", "von", "de", "der", "den", "da", "di", "du", "le", "la", "dos", "del", "bin", "al", "el"}
-)
-_DOTTED_DATE = re.compile(r"(?<![\d.])((?:19|20)\d{2})[./-](\d{1,2}|\?\?)(?![\d])")
 _AUTHORS_LABEL = re.compile(r"[,;.]?\s*\b(?:authors?|by)\s*[:：]\s*", re.I)
 
 
@@ -74,35 +80,6 @@ def _first_link(segs: list[Segment], *, titled: bool) -> int | None:
         if s.is_link and (not titled or not is_label(s.text)):
             return i
     return None
-
-
-def dated(text: str) -> tuple[int | None, int | None]:
-    """'2021.11', '2019/??', '2020-03', or a bare year, as (year, month)."""
-    m = _DOTTED_DATE.search(text)
-    if m:
-        month = int(m.group(2)) if m.group(2).isdigit() else None
-        return int(m.group(1)), month if month and 1 <= month <= 12 else None
-    y = YEAR.search(text)
-    return (int(y.group(1)), None) if y else (None, None)
-
-
-def looks_like_authors(text: str) -> bool:
-    """A run of names: short capitalised words separated by commas or 'and', no sentence."""
-    t = " ".join(text.split()).strip(" .,;*")
-    if not t or len(t) > 1500 or re.search(r"https?://|[!?:;()\[\]]", t):
-        return False
-    names, others = split_authors(t)
-    if not names:
-        return False
-    for name in names:
-        words = name.split()
-        if not 1 <= len(words) <= 5:
-            return False
-        lower = [w for w in words if w[0].isalpha() and w[0].islower() and w not in _PARTICLES]
-        if lower and (lower[0] == words[0] or len(lower) > 1):
-            return False  # "with commas", "Chainer implementation of": a phrase, not a name
-    # One bare word is a name only with company: "Rajpurkar et al.", not "Microsoft".
-    return len(names) > 1 or len(names[0].split()) >= 2 or others or not t.isascii()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -188,16 +165,23 @@ def read_bold(segs: list[Segment]) -> Candidate | None:
         parts.append(segs[i].text)
         i += 1
     title = strip_decorations("".join(parts))
-    rest = segs[i:]
+    rest = _merged_runs(segs[i:])
     if "".join(parts).rstrip().endswith((":", "：")) or plain(rest).lstrip().startswith((":", "：")):
         return None  # "**System report**: ...": a label, not a title
+    alias = alias_of("".join(parts))
+    if alias:  # "**[RetinaNet]** Focal Loss for Dense Object Detection | **[ICCV' 17]**"
+        after = _title_after_alias(rest)
+        if after is None:
+            alias = ""
+        else:
+            title, rest = after
     # "*Authors*": the first emphasised run before the first link, after a venue at most.
     authors = ""
     venue_bits: list[str] = []
     for j, seg in enumerate(rest):
         if seg.is_link:
             break
-        if seg.em and not seg.strong and (looks_like_authors(seg.text) or _same_words(seg.text, title)):
+        if seg.em and not seg.strong and (_names_span(seg.text) or _same_words(seg.text, title)):
             authors = seg.text
             venue_bits = [s.text for s in rest[:j]]
             rest = rest[:j] + rest[j + 1 :]
@@ -209,11 +193,68 @@ def read_bold(segs: list[Segment]) -> Candidate | None:
     if venue and looks_like_venue(venue):
         rest = [r for r in rest if r.text not in venue_bits or r.is_link]
         rest.insert(0, Segment(f"({venue})"))
-    if not _DOTTED_DATE.search(plain(rest)):
+    if not DOTTED_DATE.search(plain(rest)):
         year, month = None, None  # a year alone is the venue's, read with it
-    if not (authors or venue or year or any(s.is_link for s in rest) or _venue_near(plain(rest))):
+    details = _details_of(rest)
+    if not (authors or venue or year or details.found or any(s.is_link for s in rest) or _venue_near(plain(rest))):
         return None  # a bold phrase with nothing of a work around it
-    return Candidate("bold", title, None, authors, "", year, month, tuple(rest))
+    venue_text = "" if venue and looks_like_venue(venue) else details.venue
+    origins = tuple((f, w) for f, w in details.origins if (f == "authors") > bool(authors) or f != "authors")
+    return Candidate(
+        "bold",
+        title,
+        None,
+        authors or details.authors,
+        venue_text,
+        year or details.year,
+        month if year else details.month,
+        tuple(rest),
+        alias=alias,
+        origins=(("title", "bold span" if not alias else "text after the bold alias"), *origins),
+    )
+
+
+def _names_span(text: str) -> bool:
+    """An emphasised span that is a list of names, not a venue and date ('*Nature, Jan 2022*')."""
+    return looks_like_authors(text) and venue_and_date(text) is None
+
+
+def _merged_runs(segs: list[Segment]) -> list[Segment]:
+    """Adjacent text segments of the same emphasis as one run (a span wrapped onto the next line)."""
+    out: list[Segment] = []
+    for seg in segs:
+        last = out[-1] if out else None
+        if last is not None and not (seg.is_link or last.is_link) and (last.strong, last.em) == (seg.strong, seg.em):
+            out[-1] = Segment(last.text + seg.text, strong=seg.strong, em=seg.em, line_start=last.line_start)
+        else:
+            out.append(seg)
+    return out
+
+
+def _title_after_alias(rest: list[Segment]) -> tuple[str, list[Segment]] | None:
+    """The title written after a bold nickname, up to a '|' or the next bold or linked span;
+    None when no title-like text follows."""
+    k = next((i for i, s in enumerate(rest) if s.is_link or s.strong or s.em), len(rest))
+    text = plain(rest[:k])
+    title, bar, tail = text.partition(" |")
+    title = strip_decorations(title)
+    if len(title.split()) < 2 or is_generic(title):
+        return None
+    return title, [Segment(bar + tail), *rest[k:]] if (bar or tail.strip()) else list(rest[k:])
+
+
+def _details_of(rest: list[Segment]) -> Details:
+    """The lines and spans beside a title (not its links) read by role."""
+    spans: list[str] = []
+    for line in lines_of(rest):
+        for seg in line:
+            if seg.is_link or (seg.strong and not venue_marker(seg.text)):
+                spans.append("")  # a link, or a bold nickname ("***GPT***"), ends a span
+            elif seg.em or seg.strong or not spans or seg.line_start:
+                spans.append(seg.text)
+            else:
+                spans[-1] += seg.text
+    return read_details([s for s in spans if s.strip(" .,;:|-–—()")], "line")
 
 
 _YEAR_LEAD = re.compile(r"^\s*(?:\(\s*((?:19|20)\d{2})\s*\))?[\s,.;:\-–—]*")

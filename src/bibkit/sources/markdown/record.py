@@ -12,6 +12,7 @@ from ...normalize.names import parse_authors, parse_creator
 from ...normalize.titles import clean_title
 from ...normalize.venues import looks_like_venue
 from .forms import Candidate, venue_in
+from .roles import venue_marker
 from .segments import Segment
 from .titles import PAPER_LABELS, is_label, is_url_text
 
@@ -134,22 +135,28 @@ class _Rest:
     links: _Links
     nickname: str
     text: str
+    venue: str = ""  # a venue marker among the spans: "**[ICCV' 17]**"
 
 
 def _read_rest(c: Candidate, first_url: str, ctx: Context, problems: list[Problem]) -> _Rest:
     found = _Links(ids.link_identifiers(first_url), [first_url] if first_url else [], list(c.code), [], set(), [])
     nickname = ""
+    venue = ""
     free_text: list[str] = []
     for seg in c.rest:
+        marker = venue_marker(seg.text) if not seg.is_link else None
         if seg.is_link:
             href = resolve_href(seg, ctx, problems)
             if href:
                 found.add(seg, href, titled=not is_label(seg.text) and c.form != "link")
+        elif marker is not None:
+            venue = venue or f"{marker[0]} {marker[1]}"
+            free_text.append(" ")
         elif seg.strong and seg.text.strip(" ()（）-"):
             nickname = nickname or seg.text.strip(" ()（）")
         else:
             free_text.append(seg.text)
-    return _Rest(found, nickname, " ".join("".join(free_text).split()))
+    return _Rest(found, nickname, " ".join("".join(free_text).split()), venue)
 
 
 def _main_link(c: Candidate, found: _Links) -> tuple[str, list[Link]]:
@@ -214,7 +221,7 @@ def build_record(c: Candidate, ctx: Context) -> tuple[Record | None, list[Proble
     rest = _read_rest(c, first_url, ctx, problems)
     found = rest.links
     url, links = _main_link(c, found)
-    venue_text = c.venue_text or venue_in(rest.text)
+    venue_text = c.venue_text or rest.venue or venue_in(rest.text)
     description, by_author = "", ""
     if c.form == "link":
         venue_text, description, by_author = _link_item_text(rest.text, venue_text)
@@ -251,10 +258,11 @@ def build_record(c: Candidate, ctx: Context) -> tuple[Record | None, list[Proble
         url=url,
         code=tuple(found.code),
         links=tuple(links),
-        nickname=clean_title(rest.nickname),
+        nickname=clean_title(c.alias or rest.nickname),
         site=site,
         categories=(ctx.path,),
         notes=tuple(n for n in (*c.notes, description) if any(ch.isalnum() for ch in n)),
+        origins=c.origins,
     )
     return record, problems, found.unclaimed
 

@@ -21,6 +21,7 @@ class Segment:
     strong: bool = False
     em: bool = False
     image: bool = False  # a link whose only content is an image (a badge)
+    line_start: bool = False  # the segment opens a new line of its block (after a line break)
 
     @property
     def is_link(self) -> bool:
@@ -74,17 +75,30 @@ class _InlineState:
     link_image: bool = False
     segments: list[Segment] = field(default_factory=list)
     stray_html: list[str] = field(default_factory=list)
+    at_line_start: bool = False  # a line break was just read: the next segment opens a line
 
     def add_text(self, text: str) -> None:
         if self.link_href is not None:
             self.link_text.append(text)
             return
-        seg = Segment(text, strong=self.strong > 0, em=self.em > 0)
+        seg = Segment(text, strong=self.strong > 0, em=self.em > 0, line_start=self.at_line_start)
         last = self.segments[-1] if self.segments else None
-        if last is not None and not last.is_link and (last.strong, last.em) == (seg.strong, seg.em):
+        if (
+            last is not None
+            and not last.is_link
+            and not self.at_line_start
+            and (last.strong, last.em) == (seg.strong, seg.em)
+        ):
             self.segments[-1] = replace(last, text=last.text + text)
         else:
             self.segments.append(seg)
+        self.at_line_start = False
+
+    def line_break(self, text: str) -> None:
+        """A soft or hard line break: kept as white space, and the next segment opens a line."""
+        self.add_text(text)
+        if self.link_href is None:
+            self.at_line_start = True
 
     def open_link(self, href: str) -> None:
         self.close_link()
@@ -97,8 +111,18 @@ class _InlineState:
             return
         text = "".join(self.link_text)
         image = self.link_image and not text.strip()
-        self.segments.append(Segment(text, href=self.link_href, strong=self.strong > 0, em=self.em > 0, image=image))
+        self.segments.append(
+            Segment(
+                text,
+                href=self.link_href,
+                strong=self.strong > 0,
+                em=self.em > 0,
+                image=image,
+                line_start=self.at_line_start,
+            )
+        )
         self.link_href = None
+        self.at_line_start = False
 
     def html(self, fragment: str) -> None:
         """Inline HTML: <a href> links, <b>/<i>/<br>; unknown tags are stray and reported."""
@@ -119,7 +143,7 @@ class _InlineState:
             elif tag in ("i", "em"):
                 self.em = max(0, self.em + (-1 if closing else 1))
             elif tag == "br":
-                self.add_text("  ")
+                self.line_break("  ")
             elif tag == "img":
                 self.link_image = True
             elif tag not in _QUIET_TAGS and not re.fullmatch(r"h[1-6]", tag):
@@ -136,9 +160,9 @@ def segments_of(inline: Token) -> tuple[list[Segment], list[str]]:
         if kind in ("text", "code_inline"):
             state.add_text(child.content)
         elif kind == "softbreak":
-            state.add_text(" ")
+            state.line_break(" ")
         elif kind == "hardbreak":
-            state.add_text("  ")
+            state.line_break("  ")
         elif kind in ("strong_open", "strong_close"):
             state.strong += 1 if kind == "strong_open" else -1
         elif kind in ("em_open", "em_close"):
@@ -160,6 +184,16 @@ def segments_of_html(html: str) -> tuple[list[Segment], list[str]]:
     state.html(" ".join(html.split()))
     state.close_link()
     return state.segments, state.stray_html
+
+
+def lines_of(segments: list[Segment] | tuple[Segment, ...]) -> list[list[Segment]]:
+    """The segments cut at line breaks: one list per line of the block."""
+    lines: list[list[Segment]] = []
+    for seg in segments:
+        if seg.line_start or not lines:
+            lines.append([])
+        lines[-1].append(seg)
+    return lines
 
 
 def plain(segments: list[Segment] | tuple[Segment, ...]) -> str:
