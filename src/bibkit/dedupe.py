@@ -40,7 +40,7 @@ from rapidfuzz.distance import OSA
 
 from . import ids
 from .identity import CONFLICT_SCHEMES, MatchKey, family_names, match_key_of
-from .model import Kind, Link, Merge, Record, Suspect, fill_gaps
+from .model import STAND_IN_TITLE, Kind, Link, Merge, Record, Suspect, fill_gaps
 from .text import CJK_CHARS, has_cjk
 
 T = TypeVar("T")
@@ -541,6 +541,10 @@ def merge_records(group: Sequence[Record]) -> Record:
             ids=ids.merge_identifiers(merged.ids, other.ids),
         )
     ordered = sorted(group, key=lambda r: r.source)
+    if merged.title_origin == STAND_IN_TITLE:  # a prose sentence never outranks a listed title
+        listed = next((r for r in ordered if r.title and r.title_origin != STAND_IN_TITLE), None)
+        if listed is not None:
+            merged = replace(merged, title=listed.title, origins=listed.origins)
     merged = replace(merged, url=ids.main_url([u for u in (merged.url, *(r.url for r in ordered)) if u]))
     pairs = sorted((s, c) for r in ordered for s, c in zip(r.sources, r.categories, strict=True))
     aliases = tuple(r.key for r in ordered if r.key and r.key != merged.key) + tuple(

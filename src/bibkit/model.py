@@ -165,6 +165,11 @@ class Link:
     url: str
 
 
+# The origin of a title taken from the sentence around an identifier link (a mention): a stand-in
+# that any title a list gives the same work replaces when the two merge.
+STAND_IN_TITLE = "sentence around the link"
+
+
 @dataclass(frozen=True)
 class Record:
     """One item of a list: a paper, article, repository, book..."""

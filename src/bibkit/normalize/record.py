@@ -19,6 +19,7 @@ def normalize_record(record: Record) -> tuple[Record, list[Problem]]:
 
     venue = record.venue
     year = record.year
+    month = record.month
     remark = record.remark
     if record.venue_text and venue is None:
         parsed = parse_venue(record.venue_text)
@@ -29,6 +30,10 @@ def normalize_record(record: Record) -> tuple[Record, list[Problem]]:
             venue = Venue(acronym=parsed.unknown, name=parsed.unknown, kind=VenueKind.OTHER, year=parsed.year)
         else:
             venue = parsed.venue
+        if parsed.year and venue is not None and venue.publishes and year != parsed.year:
+            # "EACL 2021" beside "2020.1": the venue's year is the publication's; the other date is
+            # the preprint's, and so is its month.
+            year, month = parsed.year, None
         year = year or parsed.year
         qualifier = parsed.qualifier.strip()
         if qualifier.lower().endswith(" of"):
@@ -50,7 +55,6 @@ def normalize_record(record: Record) -> tuple[Record, list[Problem]]:
             year = acl_year
 
     arxiv = record.ids.arxiv
-    month = record.month
     if arxiv and (venue is None or venue.kind == VenueKind.PREPRINT):
         # An arXiv-only paper is dated by its first version (the id's YYMM), not the list's year.
         first_year = ids.arxiv_year(arxiv)

@@ -32,6 +32,7 @@ class Block:
     stray_html: tuple[str, ...] = ()
     text: str = ""  # code blocks
     more: tuple[tuple[Segment, ...], ...] = ()  # list items: the paragraphs after the first
+    depth: int = 0  # list items: 0 for a top-level item, 1 for an item nested in one, ...
 
     @property
     def links(self) -> list[Segment]:
@@ -80,7 +81,7 @@ def blocks_of(text: str) -> Iterator[Block]:
     yield from _blocks(SyntaxTreeNode(markdown_parser().parse(text)).children, quoted=False)
 
 
-def _blocks(nodes: list[SyntaxTreeNode], *, quoted: bool) -> Iterator[Block]:
+def _blocks(nodes: list[SyntaxTreeNode], *, quoted: bool, depth: int = 0) -> Iterator[Block]:
     for node in nodes:
         kind = node.type
         if kind == "heading":
@@ -91,7 +92,7 @@ def _blocks(nodes: list[SyntaxTreeNode], *, quoted: bool) -> Iterator[Block]:
             yield Block("quote" if quoted else "paragraph", _line(node), tuple(segments), stray_html=tuple(stray))
         elif kind in ("bullet_list", "ordered_list"):
             for item in node.children:
-                yield from _list_item(item, quoted=quoted)
+                yield from _list_item(item, quoted=quoted, depth=depth)
         elif kind == "blockquote":
             yield from _blocks(node.children, quoted=True)
         elif kind == "table":
@@ -102,7 +103,7 @@ def _blocks(nodes: list[SyntaxTreeNode], *, quoted: bool) -> Iterator[Block]:
             yield Block("code", _line(node), text=node.content.strip())
 
 
-def _list_item(item: SyntaxTreeNode, *, quoted: bool) -> Iterator[Block]:
+def _list_item(item: SyntaxTreeNode, *, quoted: bool, depth: int) -> Iterator[Block]:
     """A list item is one block: its paragraphs up to its first nested list (the item's own
     lines). Its nested items follow as blocks of their own; later paragraphs as paragraphs."""
     if quoted:
@@ -117,8 +118,8 @@ def _list_item(item: SyntaxTreeNode, *, quoted: bool) -> Iterator[Block]:
         paragraphs = [_inline(p) for p in own]
         stray = tuple(tag for _, tags in paragraphs for tag in tags)
         first, *more = (tuple(segments) for segments, _ in paragraphs)
-        yield Block("item", _line(item), first, stray_html=stray, more=tuple(more))
-    yield from _blocks(item.children[len(own) :], quoted=False)
+        yield Block("item", _line(item), first, stray_html=stray, more=tuple(more), depth=depth)
+    yield from _blocks(item.children[len(own) :], quoted=False, depth=depth + 1)
 
 
 def _table(table: SyntaxTreeNode) -> Iterator[Block]:

@@ -13,12 +13,14 @@ import re
 from dataclasses import dataclass, field, replace
 
 from ... import ids
-from ...model import Kind, Problem, Record, Source
+from ...model import STAND_IN_TITLE, Kind, Problem, Record, Source
+from ...normalize.names import parse_authors
 from ...normalize.titles import clean_title
 from ...normalize.venues import looks_like_venue
 from ...text import YEAR
 from .blocks import Block, blocks_of, heading_text, is_contents_heading, is_navigation_link
 from .forms import Candidate, read_item, read_link, read_row
+from .roles import read_details
 from .record import Context, build_record, markdown_residue
 from .segments import Segment, plain, render_note
 from .titles import is_label, strip_decorations, title_or_empty
@@ -93,11 +95,14 @@ class _Reader:
     def mention(self, seg: Segment, segments: list[Segment], ctx: Context) -> None:
         """An identifier link no item claims: an entry of its own, titled by its text or sentence."""
         title = title_or_empty(seg.text)
+        origin = "text of a link no item claims"
         if not title:
             sentence = plain([s for s in segments if s is not seg and not s.is_link])
             title = title_or_empty(_sentence_title(sentence))
+            origin = STAND_IN_TITLE
         found = ids.link_identifiers(seg.href)
         record = Record(
+            origins=(("title", origin),),
             kind=Kind.PAPER,
             title=title,
             sources=(ctx.source,),
@@ -135,7 +140,33 @@ class _Reader:
         """Under a Contents heading, a block without a paper link is the table of contents."""
         return self.in_contents and not any(ids.link_identifiers(s.href).as_pairs() for s in segments if s.is_link)
 
+    def details(self, block: Block, segments: list[Segment]) -> bool:
+        """A nested item without links under an item, read by role: '  - A, B, and C. ICML, 2021.'
+        gives the item above its authors, venue and year (what it already has stays). True when
+        the nested item was read so."""
+        if block.depth == 0 or self.last_item is None or any(s.is_link for s in segments) or block.more:
+            return False
+        found = read_details([plain(segments)], "nested item")
+        if not (found.authors or (found.venue and found.year)):
+            return False
+        record = self.records[self.last_item]
+        authors, others = parse_authors(found.authors) if found.authors and not record.authors else ((), False)
+        filled = replace(
+            record,
+            authors=record.authors or authors,
+            others=record.others or others,
+            venue_text=record.venue_text or found.venue,
+            year=record.year or found.year,
+            month=record.month if record.year else found.month,
+            notes=record.notes + found.notes,
+            origins=record.origins + tuple((f, f"{w}, line {block.line}") for f, w in found.origins),
+        )
+        self.records[self.last_item] = filled
+        return True
+
     def content_block(self, block: Block, segments: list[Segment], ctx: Context) -> None:
+        if self.details(block, segments):
+            return
         prose: list[list[Segment]] = []
         for paragraph in block.more:  # an item's further lines: its details, or notes on it
             more, _ = _without_navigation(paragraph)

@@ -29,6 +29,7 @@ from .roles import (
     dated,
     looks_like_authors,
     read_details,
+    split_title_tail,
     venue_and_date,
     venue_marker,
 )
@@ -516,8 +517,13 @@ def read_row(cells: tuple[tuple[Segment, ...], ...], header: tuple[str, ...]) ->
         return None
 
     def cell(role: str) -> str:
-        return plain(cells[cols[role]]).strip() if role in cols else ""
+        text = plain(cells[cols[role]]).strip() if role in cols else ""
+        return text if text.strip(" -–—/?") and len(text) <= 120 and not is_url_text(text) else ""
 
+    # What the title cell's closing parentheses hold: a nickname, the authors, a venue.
+    tail = split_title_tail(title)
+    origins = [("title", f"column {header[cols['title']]!r}")]
+    origins += [(f, f"column {header[cols[f]]!r}") for f in ("authors", "venue", "date") if cell(f)]
     rest: list[Segment] = [Segment(f"({v})") for v in (cell("date"), cell("venue")) if v and looks_like_venue(v)]
     rest += [s for s in title_cell if s.is_link and s is not link]
     year, month = dated(cell("date")) if "date" in cols else (None, None)
@@ -529,5 +535,16 @@ def read_row(cells: tuple[tuple[Segment, ...], ...], header: tuple[str, ...]) ->
             else:
                 rest.append(seg)
     return Candidate(
-        "table", title, link, cell("authors"), "", year, month, tuple(rest), tuple(code), (notes,) if notes else ()
+        "table",
+        tail.title,
+        link,
+        cell("authors") or tail.authors,
+        cell("venue") or tail.venue,  # the column says it is the venue, known to the table or not
+        year,
+        month,
+        tuple(rest),
+        tuple(code),
+        (notes,) if notes else (),
+        alias=tail.alias,
+        origins=tuple(origins),
     )
