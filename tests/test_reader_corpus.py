@@ -110,7 +110,9 @@ def test_label_first_items_and_repositories_that_name_their_paper() -> None:
     absa = by_title(records, "BERT Post-Training for Review Reading Comprehension and Aspect-based Sentiment Analysis")
     assert [format_person(p) for p in absa.authors][-1] == "Yu, Philip S."
     assert absa.code == ("https://github.com/howardhsu/BERT-for-RRC-ABSA",)
-    wwm = by_title(records, "Pre-Training with Whole Word Masking for Chinese BERT（中文BERT-wwm预训练模型）")
+    # The title's Chinese rendering in closing parentheses is a note, not part of the title.
+    wwm = by_title(records, "Pre-Training with Whole Word Masking for Chinese BERT")
+    assert "中文BERT-wwm预训练模型" in wwm.notes
     assert wwm.kind == Kind.PAPER
     assert wwm.ids.arxiv == "1906.08101"
     assert wwm.code == ("https://github.com/ymcui/Chinese-BERT-wwm",), "the repository is the paper's code"

@@ -355,7 +355,9 @@ def read_plain(segs: list[Segment]) -> Candidate | None:
         year = int(cited.group("year")) if cited.groupdict().get("year") else None
         if title and not is_generic(title):
             return Candidate("plain", title, authors_text=cited.group("authors"), year=year, rest=tuple(segs[k:]))
+    head, marked = _cut_at_bars(head)
     title, venue = split_paren_venue(head)
+    venue = venue or marked
     if title.split() and title.split()[-1].lower().strip(".,:;") in _FUNCTION_WORDS:
         return None  # "... follow my [twitter](url)": a sentence around a link, not a title
     authors = ""
@@ -363,11 +365,27 @@ def read_plain(segs: list[Segment]) -> Candidate | None:
     if len(sentences) >= 2 and looks_like_authors(sentences[1]):  # "Title. Authors. Venue Year."
         title, authors = sentences[0], sentences[1]
         venue = venue or " ".join(sentences[2:]).strip(" .")
+    elif len(sentences) >= 2 and all(len(x.split()) >= 4 for x in sentences[:2]) and len(title.split()) > 20:
+        return None  # two long sentences before a [Link]: prose about a paper, not its title
     title = strip_decorations(title)
     if not title or len(title.split()) > 40 or is_generic(title):
         return None
     rest = [Segment(f"({venue})")] if venue else []
     return Candidate("plain", title, authors_text=authors, rest=(*rest, *segs[k:]))
+
+
+def _cut_at_bars(head: str) -> tuple[str, str]:
+    """'Title | **[CVPR' 19]** |' -> ('Title', 'CVPR 2019'): the text before the first ' | ', and a
+    venue marker or venue among the pieces after it."""
+    pieces = [p.strip() for p in re.split(r"\s+\|\s*|\s*\|\s+|\s*\|$", head)]
+    if len(pieces) < 2 or len(pieces[0].split()) < 2:
+        return head, ""
+    for piece in pieces[1:]:
+        read = venue_and_date(piece) if piece else None
+        if read is not None and read[0]:
+            venue, year = read[0], read[1]
+            return pieces[0], venue if year is None or str(year) in venue else f"{venue} {year}"
+    return pieces[0], ""
 
 
 def _unlinked_reference(segs: list[Segment]) -> Candidate | None:

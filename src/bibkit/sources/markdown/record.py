@@ -4,7 +4,7 @@ for every form.  Identifier links that belong to another work are handed back un
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ... import ids
 from ...model import Identifiers, Kind, Link, Person, Problem, Record, Severity, Source
@@ -12,7 +12,7 @@ from ...normalize.names import parse_authors, parse_creator
 from ...normalize.titles import clean_title
 from ...normalize.venues import looks_like_venue
 from .forms import Candidate, venue_in
-from .roles import venue_marker
+from .roles import split_title_tail, venue_marker
 from .segments import Segment
 from .titles import PAPER_LABELS, is_label, is_url_text
 
@@ -227,6 +227,13 @@ def build_record(c: Candidate, ctx: Context) -> tuple[Record | None, list[Proble
         venue_text, description, by_author = _link_item_text(rest.text, venue_text)
     description = description.strip(" -–—:;,|")
     title = clean_title(c.title)
+    tail = split_title_tail(title)  # "Title (Kitaev & Klein)", "Title (See et al.)", "Title (FTGC)"
+    if tail.authors and not c.authors_text:
+        title, c = tail.title, replace(c, authors_text=tail.authors)
+    elif tail.alias and not c.alias:
+        title, c = tail.title, replace(c, alias=tail.alias)
+    elif tail.note:
+        title, c = tail.title, replace(c, notes=(tail.note, *c.notes))
     if not title:
         problems.append(ctx.problem("empty-title", "item has no title"))
         return None, problems, found.unclaimed

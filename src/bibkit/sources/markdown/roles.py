@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from ...normalize.names import split_authors
 from ...normalize.venues import looks_like_venue, parse_venue
-from ...text import MONTHS, YEAR
+from ...text import MONTHS, YEAR, has_cjk
 
 _PARTICLES = frozenset(
     {"van", "von", "de", "der", "den", "da", "di", "du", "le", "la", "dos", "del", "bin", "al", "el", "y", "ter"}
@@ -136,7 +136,7 @@ def alias_of(text: str) -> str:
         return ""
     inner = m.group(1).strip()
     words = inner.split()
-    if not words or len(words) > 3 or YEAR.fullmatch(inner) or venue_marker(inner):
+    if not words or len(words) > 3 or YEAR.search(inner) or venue_marker(inner) or not re.search("[A-Za-z]", inner):
         return ""
     # A nickname is a name: capitals, digits or a hyphenated coinage, not a phrase of plain words.
     if not any(ch.isupper() or ch.isdigit() for ch in inner) or inner.lower() in ("pdf", "code", "paper"):
@@ -156,6 +156,7 @@ class TitleTail:
     alias: str = ""
     authors: str = ""
     venue: str = ""
+    note: str = ""  # a translation of the title: "Title（中文标题）"
 
 
 def split_title_tail(title: str) -> TitleTail:
@@ -165,6 +166,8 @@ def split_title_tail(title: str) -> TitleTail:
     if not m or not title[: m.start()].strip() or len(title[: m.start()].split()) < 2:
         return TitleTail(title)
     inner, head = m.group(1).strip(), title[: m.start()].rstrip()
+    if has_cjk(inner) and not has_cjk(head):
+        return TitleTail(head, note=inner)  # the title in another script: a note, not the title
     if _BY_NAMES.match(inner) and looks_like_authors(inner.replace("&", ",")):
         return TitleTail(head, authors=inner.replace(" & ", " and "))
     if venue_evidence(inner) == 2 or venue_marker(inner):
