@@ -116,7 +116,15 @@ def parse_arxiv_id(text: str) -> str | None:
     return m.group("new") or m.group("old").lower()
 
 
-_ID_HOST_HINT = re.compile(r"arxiv|aclweb|aclanthology|openreview|doi|mlr\.press", re.I)
+_ID_HOST_HINT = re.compile(r"arxiv|aclweb|aclanthology|openreview|doi|mlr\.press|/10\.\d|nature\.com/articles/", re.I)
+# A DOI in a publisher's path: link.springer.com/chapter/10.1007/..., biorxiv.org/content/10.1101/
+# 692681v1.full.pdf, and Nature's article paths, whose last part is the DOI's suffix under 10.1038.
+_PATH_DOI = re.compile(
+    r"^[a-z0-9.\-]+/(?:[^?#]*/)?(10\.\d{4,9}/[^?#]+?)(?:\.full(?:\.pdf|\.html)?|\.pdf|\.html|"
+    r"/full|/abstract|/pdf|/meta|/summary)?/?$",
+    re.I,
+)
+_NATURE = re.compile(r"^(?:www\.)?nature\.com/articles/([a-z][a-z0-9.\-]+?)(?:\.pdf)?/?$", re.I)
 
 
 def identifiers_from_url(url: str) -> Identifiers:
@@ -152,6 +160,15 @@ def url_identifiers(url: str) -> dict[str, str]:
     m = _PMLR.match(hostpath)
     if m:
         return {"pmlr": m.group(1).lower()}
+    m = _PATH_DOI.match(hostpath)
+    if m:
+        doi = normalize_doi(unquote(m.group(1)))
+        if doi.startswith("10.1101/"):  # bioRxiv/medRxiv paths add the version: 10.1101/692681v1
+            doi = re.sub(r"v\d+$", "", doi)
+        return {"doi": doi}
+    m = _NATURE.match(hostpath)
+    if m:
+        return {"doi": f"10.1038/{m.group(1)}"}
     return {}
 
 

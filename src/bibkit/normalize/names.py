@@ -58,8 +58,27 @@ def split_authors(text: str) -> tuple[list[str], bool]:
     if m:
         others = True
         text = text[: m.start()].strip(" .;,")
-    parts = re.split(r"\s*[,;，、]\s*(?:and\s+)?|\s+and\s+|\s+&\s+", text)  # "A, B, and C"
-    return [p.strip() for p in parts if p.strip(" .")], others
+    parts = [p.strip() for p in re.split(r"\s*[,;，、]\s*(?:and\s+|&\s*)?|\s+and\s+|\s+&\s+", text) if p.strip(" .")]
+    return _family_first(parts), others
+
+
+# "Chang, M.-W." (APA) and "Lin Z" / "Lin ZM" (Vancouver): initials that follow a family name.
+_APA_INITIALS = re.compile(r"^[A-Z]\.(?:\s*-?\s*[A-Z]\.)*$|^(?:[A-Z]\.\s*-?\s*)*[A-Z]$")
+_VANCOUVER = re.compile(r"^(?P<family>[^\W\d_][\w'’\-]*(?:\s+[^\W\d_][\w'’\-]*)*)\s+(?P<initials>[A-Z]{1,3})$")
+
+
+def _family_first(parts: list[str]) -> list[str]:
+    """Names written family name first, as reference styles do, rewritten as 'Family, Initials':
+    APA splits each name at its comma ('Devlin', 'J.'), Vancouver writes 'Lin Z'. A list that is
+    not wholly in one of these styles is returned as it is."""
+    if len(parts) >= 2 and len(parts) % 2 == 0:
+        families, initials = parts[0::2], parts[1::2]
+        if all(_APA_INITIALS.match(i) for i in initials) and not any(_APA_INITIALS.match(f) for f in families):
+            return [f"{f}, {i if i.endswith('.') else i + '.'}" for f, i in zip(families, initials, strict=True)]
+    matches = [_VANCOUVER.match(p) for p in parts]
+    if parts and all(matches) and any(len(p.split()) == 2 for p in parts):
+        return [f"{m['family']}, {'. '.join(m['initials'])}." for m in matches if m]
+    return parts
 
 
 def parse_person(name: str) -> Person:
