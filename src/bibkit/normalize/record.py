@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from .. import ids
 from ..model import Kind, Problem, Record, Venue, VenueKind
-from .venues import parse_venue, venue_named, venue_of_acl_id
+from .venues import guess_kind, parse_venue, venue_named, venue_of_acl_id
 
 
 def normalize_record(record: Record) -> tuple[Record, list[Problem]]:
@@ -27,7 +27,7 @@ def normalize_record(record: Record) -> tuple[Record, list[Problem]]:
             warn("venue-typo", f"venue {parsed.typo!r} read as {parsed.venue.acronym if parsed.venue else '?'}")
         if parsed.unknown:
             warn("unknown-venue", f"venue {parsed.unknown!r} is not in the venue table; kept as written")
-            venue = Venue(acronym=parsed.unknown, name=parsed.unknown, kind=VenueKind.OTHER, year=parsed.year)
+            venue = Venue(parsed.unknown, parsed.unknown, guess_kind(parsed.unknown), year=parsed.year)
         else:
             venue = parsed.venue
         if parsed.year and venue is not None and venue.publishes and year != parsed.year:
@@ -64,7 +64,7 @@ def normalize_record(record: Record) -> tuple[Record, list[Problem]]:
             month = None  # the list's month belongs to the year it gave, which the id corrects
         year = first_year or year
         month = month or ids.arxiv_month(arxiv)
-    if record.kind == Kind.PAPER and venue is not None and venue.kind == VenueKind.PREPRINT and not arxiv:
+    if record.kind == Kind.PAPER and venue is not None and venue.acronym == "arXiv" and not arxiv:
         warn("preprint-without-arxiv", "listed as CoRR/arXiv but no arXiv link is given")
 
     url = canonical_url(record)

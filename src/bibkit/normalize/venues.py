@@ -234,6 +234,27 @@ def parse_venue(text: str) -> ParsedVenue:
     return ParsedVenue(venue, year, qualifier, typo)
 
 
+_JOURNAL_WORDS = re.compile(
+    r"\b(?:journal|j\.|transactions|trans\.|letters|lett\.|review|reviews|rev\.|annals|bulletin|magazine|"
+    r"nature|science|cell|plos|bioinformatics|biosci\.|biomolecules|catalysis|genetics|genomics|"
+    r"biotechnology|opinion|frontiers|front\.)(?![a-z])",
+    re.I,
+)
+_CONFERENCE_WORDS = re.compile(r"\b(?:proc\.?|proceedings|conference|conf\.|symposium|workshop|meeting)\b", re.I)
+_PREPRINT_WORDS = re.compile(r"^(?:preprint|arxiv|biorxiv|medrxiv|chemrxiv|ssrn|research square)(?: preprint)?$", re.I)
+
+
+def guess_kind(name: str) -> VenueKind:
+    """The kind of a venue the table does not know, from its words: 'Nature Genetics', 'Front. Mol.
+    Biosci.' are journals, 'Preprint' and 'bioRxiv' preprint servers; anything else stays OTHER."""
+    name = " ".join(name.split()).strip(" .,")
+    if _PREPRINT_WORDS.match(name):
+        return VenueKind.PREPRINT
+    if _JOURNAL_WORDS.search(name) and not _CONFERENCE_WORDS.search(name):
+        return VenueKind.JOURNAL
+    return VenueKind.OTHER
+
+
 def looks_like_venue(text: str) -> bool:
     """True when text is a venue/year note ("NAACL 2019", "2020", "ICLR2020") rather than prose."""
     text = text.strip().strip("()（）.,;").strip()

@@ -20,8 +20,8 @@ from ...normalize.venues import looks_like_venue
 from ...text import YEAR
 from .blocks import Block, blocks_of, heading_text, is_contents_heading, is_navigation_link
 from .forms import Candidate, read_item, read_link, read_row
-from .roles import read_details
 from .record import Context, build_record, markdown_residue
+from .roles import read_details
 from .segments import Segment, plain, render_note
 from .titles import is_label, strip_decorations, title_or_empty
 
