@@ -284,6 +284,19 @@ def host_of(url: str) -> str:
     return _host_path(url)[0]
 
 
+_NOT_A_WORK = re.compile(
+    r"^(?:mailto:|tel:)|\.(?:zip|tar|gz|tgz|bz2|xz|7z|rar|csv|tsv|npz|npy|pkl|h5|mat|jsonl?)(?:[?#].*)?$"
+    r"|^https?://(?:www\.)?github\.com/[^/]+/[^/]+/(?:pulls?|issues|compare)(?:/|$)",
+    re.I,
+)
+
+
+def is_not_a_work(url: str) -> bool:
+    """A mail address, a data file download or a repository's pull request / issue: a link a list
+    gives, never a work to cite."""
+    return bool(_NOT_A_WORK.search(url.strip()))
+
+
 def is_paper_url(url: str) -> bool:
     host, path = _host_path(url)
     if identifiers_from_url(url) != Identifiers():

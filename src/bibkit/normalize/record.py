@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from .. import ids
 from ..model import Kind, Problem, Record, Venue, VenueKind
-from .venues import guess_kind, parse_venue, venue_named, venue_of_acl_id
+from .venues import guess_kind, parse_venue, venue_named, venue_of_acl_id, venue_table
 
 
 def normalize_record(record: Record) -> tuple[Record, list[Problem]]:
@@ -35,6 +35,14 @@ def normalize_record(record: Record) -> tuple[Record, list[Problem]]:
             # the preprint's, and so is its month.
             year, month = parsed.year, None
         year = year or parsed.year
+        if (
+            venue is not None
+            and venue.year is None
+            and year
+            and parsed.venue is venue
+            and venue.acronym in venue_table()
+        ):
+            venue = venue_named(venue.acronym, year)  # "NAACL" with the item's 2019: the 2019 proceedings
         qualifier = parsed.qualifier.strip()
         if qualifier.lower().endswith(" of"):
             qualifier = qualifier[:-3]

@@ -283,6 +283,11 @@ def venue_of_acl_id(acl_id: str) -> tuple[str, int] | None:
     return None
 
 
+def venue_table() -> dict[str, VenueSpec]:
+    """The venues the table knows, by acronym."""
+    return load_table().specs
+
+
 def venue_named(acronym: str, year: int | None) -> Venue:
     spec = load_table().specs[acronym]
     return Venue(

@@ -27,6 +27,7 @@ from .roles import (
     Details,
     alias_of,
     dated,
+    is_name_list,
     looks_like_authors,
     read_details,
     split_title_tail,
@@ -52,6 +53,9 @@ class Candidate:
     code: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()  # the item's own prose: a lead-in, a table's description cell
     alias: str = ""  # a nickname the item gives ("[RetinaNet]", "(FTGC)")
+    volume: str = ""
+    issue: str = ""
+    pages: str = ""
     origins: tuple[tuple[str, str], ...] = ()  # (field, the span it was read from)
 
 
@@ -211,6 +215,9 @@ def read_bold(segs: list[Segment]) -> Candidate | None:
         month if year else details.month,
         tuple(rest),
         alias=alias,
+        volume=details.volume,
+        issue=details.issue,
+        pages=details.pages,
         origins=(("title", "bold span" if not alias else "text after the bold alias"), *origins),
     )
 
@@ -299,8 +306,8 @@ def _venue_near(text: str) -> bool:
 def read_link(segs: list[Segment]) -> Candidate | None:
     """'[Title](url) ...', with a short prose lead-in allowed: '中文ulmfit：[url](url)'."""
     k = next((i for i, s in enumerate(segs) if s.is_link), None)
-    if k is None or is_label(segs[k].text):
-        return None
+    if k is None or is_label(segs[k].text) or ids.is_not_a_work(segs[k].href or ""):
+        return None  # a dataset file, a mail address, a pull request: a note of the list, not a work
     lead_note = ""
     if k:
         lead = plain(segs[:k]).strip()
@@ -365,6 +372,22 @@ def read_plain(segs: list[Segment]) -> Candidate | None:
     if len(sentences) >= 2 and looks_like_authors(sentences[1]):  # "Title. Authors. Venue Year."
         title, authors = sentences[0], sentences[1]
         venue = venue or " ".join(sentences[2:]).strip(" .")
+    elif len(sentences) >= 2 and is_name_list(sentences[0]) and len(sentences[1].split()) >= 2:
+        # "Lin Z, Akin H, et al. Title. Science. 2023;379(6637):1123-1130. [doi](…)": Vancouver/AMA.
+        found = read_details(sentences[2:], "reference part")
+        return Candidate(
+            "plain",
+            strip_decorations(sentences[1]),
+            authors_text=sentences[0],
+            venue_text=found.venue,
+            year=found.year,
+            rest=tuple(segs[k:]),
+            notes=found.notes,
+            volume=found.volume,
+            issue=found.issue,
+            pages=found.pages,
+            origins=(("authors", "first sentence"), ("title", "second sentence"), *found.origins),
+        )
     elif len(sentences) >= 2 and all(len(x.split()) >= 4 for x in sentences[:2]) and len(title.split()) > 20:
         return None  # two long sentences before a [Link]: prose about a paper, not its title
     title = strip_decorations(title)

@@ -270,6 +270,9 @@ def build_record(c: Candidate, ctx: Context) -> tuple[Record | None, list[Proble
         categories=(ctx.path,),
         notes=tuple(n for n in (*c.notes, description) if any(ch.isalnum() for ch in n)),
         origins=c.origins,
+        volume=c.volume,
+        issue=c.issue,
+        pages=c.pages,
     )
     return record, problems, found.unclaimed
 

@@ -47,7 +47,7 @@ _VENUE_WORDS = re.compile(
 )
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z]*[A-Z][A-Za-z0-9\-]*(?:\s+[A-Z][A-Za-z]*)?$")  # TPAMI, ACM MM, SIGKDD
 _ALIAS = re.compile(r"^[\[(（]\s*([^\[\]()（）]{1,40}?)\s*[\])）]$")
-_NAMEISH = re.compile(r"^[^\W\d_][\w'’\-.]*$")
+_NAMEISH = re.compile(r"^[^\W\d_][\w'’\-.]*,?$")
 
 
 def dated(text: str) -> tuple[int | None, int | None]:
@@ -188,6 +188,9 @@ class Details:
     month: int | None = None
     notes: tuple[str, ...] = ()
     origins: tuple[tuple[str, str], ...] = field(default=())
+    volume: str = ""
+    issue: str = ""
+    pages: str = ""
 
     @property
     def found(self) -> bool:
@@ -197,6 +200,23 @@ class Details:
 # A sentence ends at a period after a word of two letters or more ("Xu. arXiv"), not after an
 # initial ("J. Smith") or inside an abbreviation with no space after it.
 _SENTENCE_END = re.compile(r"(?<=[^\W\d_]{2})\.\s+(?=\S)")
+
+
+# "379(6637):1123-1130" (Vancouver), ", 596(7873), 583–589" (APA), "vol. 12, no. 3, pp. 1-9" (IEEE).
+_VOLUME_PAGES = re.compile(
+    r"[;,.\s]*(?:vol\.?\s*)?(?P<volume>\d{1,5})\s*(?:\(\s*(?P<issue>[\w\-]{1,10})\s*\)|,?\s*no\.\s*(?P<no>[\w\-]{1,10}))?"
+    r"\s*[:,]\s*(?:pp?\.\s*)?(?P<pages>[A-Za-z]?\d+[A-Za-z]?(?:\s*[-–—]+\s*[A-Za-z]?\d+[A-Za-z]?)?)\s*\.?\s*$"
+)
+
+
+def volume_and_pages(text: str) -> tuple[str, str, str, str]:
+    """(text before, volume, issue, pages) of a reference's closing '596(7873), 583–589'; the text
+    itself and empty fields when it has none."""
+    m = _VOLUME_PAGES.search(text)
+    if not m or not m.group("pages"):
+        return text, "", "", ""
+    pages = re.sub(r"\s*[-–—]+\s*", "--", m.group("pages"))
+    return text[: m.start()], m.group("volume"), m.group("issue") or m.group("no") or "", pages
 
 
 def venue_and_date(text: str) -> tuple[str, int | None, int | None] | None:
@@ -221,7 +241,7 @@ def read_details(parts: list[str], where: str) -> Details:
     """Fields from the parts (lines or spans) beside a title: authors from the first part that is a
     list of names, venue and date from the first part that holds them (a part may hold both:
     'A, B, and C. ICML, 2021.'). Parts that are neither are kept as notes."""
-    authors = venue = ""
+    authors = venue = volume = issue = pages = ""
     year = month = None
     notes: list[str] = []
     origins: list[tuple[str, str]] = []
@@ -236,7 +256,16 @@ def read_details(parts: list[str], where: str) -> Details:
             text = rest
             if not text:
                 continue
+        before, vol, iss, pg = volume_and_pages(text)
+        if pg and not pages:
+            volume, issue, pages = vol, iss, pg
+            origins.append(("pages", f"{where} part {n}"))
+            text = before.strip(" ,;.")
+            if not text:
+                continue
         read = venue_and_date(text) if not (venue and year) else None
+        if read is None and not year and dated(text)[0] and not re.search(r"[^\W\d_]{3,}", text):
+            read = ("", *dated(text))  # "2023;": a date among numbers
         if read is not None and (read[0] or read[1]):
             v, y, mo = read
             if v and not venue:
@@ -247,7 +276,7 @@ def read_details(parts: list[str], where: str) -> Details:
                 origins.append(("year", f"{where} part {n}"))
             continue
         notes.append(text)
-    return Details(authors, venue, year, month, tuple(notes), tuple(origins))
+    return Details(authors, venue, year, month, tuple(notes), tuple(origins), volume, issue, pages)
 
 
 def _names_then_rest(text: str) -> tuple[str, str]:
