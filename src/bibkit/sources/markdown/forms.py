@@ -204,7 +204,8 @@ def read_bold(segs: list[Segment]) -> Candidate | None:
     if not (authors or venue or year or details.found or any(s.is_link for s in rest) or _venue_near(plain(rest))):
         return None  # a bold phrase with nothing of a work around it
     venue_text = "" if venue and looks_like_venue(venue) else details.venue
-    origins = tuple((f, w) for f, w in details.origins if (f == "authors") > bool(authors) or f != "authors")
+    # The fields the lines gave, where the emphasised authors did not already give them.
+    origins = tuple((f, w) for f, w in details.origins if not (f == "authors" and authors))
     return Candidate(
         "bold",
         title,
