@@ -234,10 +234,19 @@ def parse_venue(text: str) -> ParsedVenue:
     return ParsedVenue(venue, year, qualifier, typo)
 
 
-_JOURNAL_WORDS = re.compile(
-    r"\b(?:journal|j\.|transactions|trans\.|letters|lett\.|review|reviews|rev\.|annals|bulletin|magazine|"
+# The words journals are named with; with those of proceedings, fields and publishers below, the one
+# vocabulary that says a name is a venue's (``VENUE_WORDS``) and which kind of venue (``guess_kind``).
+_JOURNAL = (
+    r"journal|j\.|transactions|trans\.|letters|lett\.|review|reviews|rev\.|annals|bulletin|magazine|"
     r"nature|science|cell|plos|bioinformatics|biosci\.|biomolecules|catalysis|genetics|genomics|"
-    r"biotechnology|opinion|frontiers|front\.)(?![a-z])",
+    r"biotechnology|opinion|frontiers|front\."
+)
+_JOURNAL_WORDS = re.compile(rf"\b(?:{_JOURNAL})(?![a-z])", re.I)
+VENUE_WORDS = re.compile(
+    rf"\b(?:{_JOURNAL}|proc\.?|proceedings|conference|conf\.?|symposium|workshop|biosci|"
+    r"biology|biol\.|chemistry|chem\.|medicine|med\.|physics|phys\.|engineering|eng\.|computing|comput\.|"
+    r"intelligence|informatics|research|systems|preprint|arxiv|biorxiv|medrxiv|chemrxiv|ssrn|acm|ieee|siam|"
+    r"springer|elsevier|communications|commun\.)(?![a-z])",
     re.I,
 )
 _CONFERENCE_WORDS = re.compile(r"\b(?:proc\.?|proceedings|conference|conf\.|symposium|workshop|meeting)\b", re.I)

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from ...normalize.names import split_authors
-from ...normalize.venues import looks_like_venue, parse_venue
+from ...normalize.venues import VENUE_WORDS, looks_like_venue, parse_venue
 from ...text import MONTHS, YEAR, has_cjk
 
 _PARTICLES = frozenset(
@@ -35,16 +35,6 @@ _YEAR_MONTH = re.compile(rf"\b((?:19|20)\d{{2}})\s*,?\s*({_MONTH_WORD})(?![a-z])
 DOTTED_DATE = re.compile(r"(?<![\d.])((?:19|20)\d{2})[./-](\d{1,2}|\?\?)(?![\d])")
 # "CVPR' 19", "[ICCV'17]", "NIPSW' 16", "arXiv' 19": an acronym and a two-digit year.
 _MARKER = re.compile(r"^\W*(?P<venue>[A-Za-z][A-Za-z0-9&\-. ]{0,30}?)\s*['’‘`]\s*(?P<yy>\d{2})\W*$")
-# Words that only venues are made of (journals, proceedings, series).
-_VENUE_WORDS = re.compile(
-    r"\b(?:proc\.?|proceedings|journal|j\.|conference|conf\.?|symposium|workshop|transactions|trans\.|"
-    r"letters|lett\.|review|reviews|rev\.|annals|bulletin|magazine|nature|science|cell|plos|"
-    r"bioinformatics|biology|biol\.|chemistry|chem\.|genetics|genomics|biotechnology|biosci\.?|"
-    r"biomolecules|catalysis|medicine|med\.|physics|phys\.|engineering|eng\.|computing|comput\.|"
-    r"intelligence|informatics|opinion|frontiers|front\.|research|systems|preprint|arxiv|biorxiv|"
-    r"medrxiv|chemrxiv|ssrn|acm|ieee|siam|springer|elsevier|communications|commun\.)(?![a-z])",
-    re.I,
-)
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z]*[A-Z][A-Za-z0-9\-]*(?:\s+[A-Z][A-Za-z]*)?$")  # TPAMI, ACM MM, SIGKDD
 _ALIAS = re.compile(r"^[\[(（]\s*([^\[\]()（）]{1,40}?)\s*[\])）]$")
 _NAMEISH = re.compile(r"^[^\W\d_][\w'’\-.]*,?$")
@@ -92,7 +82,7 @@ def venue_evidence(text: str, *, acronym: bool = False) -> int:
     if looks_like_venue(t) or parse_venue(t).venue is not None:
         return 2
     words = t.split()
-    if len(words) <= 12 and _VENUE_WORDS.search(t) and not re.search(r"\b(?:we|our|this|is|are)\b", t, re.I):
+    if len(words) <= 12 and VENUE_WORDS.search(t) and not re.search(r"\b(?:we|our|this|is|are)\b", t, re.I):
         return 1
     return 1 if acronym and len(words) <= 2 and _ACRONYM.match(t) else 0
 
